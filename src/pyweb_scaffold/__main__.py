@@ -1,0 +1,3 @@
+from pyweb_scaffold.cli import main
+
+main()

@@ -1,0 +1,230 @@
+"""The `pyweb` command: new, recommend, update."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pyweb_scaffold import __version__
+from pyweb_scaffold.flowchart import DISPLAY_NAMES, FRAMEWORKS, QUESTIONS, Recommendation, recommend
+
+
+def _is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask_flowchart(given: dict[str, bool | None]) -> dict[str, bool]:
+    """Ask the flowchart questions the flags left open."""
+    import questionary
+
+    answers: dict[str, bool] = {}
+    for question in QUESTIONS:
+        value = given.get(question.key)
+        if value is None:
+            value = questionary.confirm(question.text, default=question.default).unsafe_ask()
+        answers[question.key] = value
+    return answers
+
+
+def _flowchart_answers(given: dict[str, bool | None], interactive: bool) -> dict[str, bool]:
+    if interactive:
+        return _ask_flowchart(given)
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _choose_framework(recommendation: Recommendation) -> str:
+    import questionary
+
+    order = [recommendation.framework, recommendation.runner_up]
+    order += [name for name in FRAMEWORKS if name not in order]
+    labels = {
+        recommendation.framework: "(recommended)",
+        recommendation.runner_up: "(runner-up)",
+    }
+    choices = [
+        questionary.Choice(f"{DISPLAY_NAMES[name]} {labels.get(name, '')}".strip(), value=name) for name in order
+    ]
+    return questionary.select("Framework", choices=choices, default=choices[0]).unsafe_ask()
+
+
+def _parse_data(items: tuple[str, ...], data_file: Path | None) -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = {}
+    if data_file is not None:
+        try:
+            loaded = yaml.safe_load(data_file.read_text())
+        except yaml.YAMLError as error:
+            raise click.UsageError(f"--data-file {data_file} is not valid YAML: {error}".splitlines()[0]) from None
+        if not isinstance(loaded, dict):
+            raise click.UsageError(f"--data-file {data_file} must hold a mapping of question: answer")
+        data.update(loaded)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"--data {item!r} is not KEY=VALUE")
+        data[key.strip()] = value
+    return data
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pyweb")
+def main() -> None:
+    """Recommend FastAPI, Django or Flask, and generate a production-ready project for it.
+
+    Generated projects keep one HTTP contract whatever the framework, and can be brought
+    up to date later with `pyweb update` or plain `copier update`.
+    """
+
+
+def _flowchart_options(command: Any) -> Any:
+    for question in reversed(QUESTIONS):
+        command = click.option(
+            f"--{question.flag}/--no-{question.flag}",
+            question.key,
+            default=None,
+            help=f"{question.text} (default: {'yes' if question.default else 'no'})",
+        )(command)
+    return command
+
+
+@main.command("recommend")
+@_flowchart_options
+@click.option("--json", "as_json", is_flag=True, help="Print the recommendation as JSON.")
+def recommend_command(as_json: bool, **given: bool | None) -> None:
+    """Run the framework decision flowchart and explain its recommendation.
+
+    On a terminal, questions not given as flags are asked; otherwise they take their
+    defaults. The first rule that fires decides; later rules that fire for another
+    framework are reported as conflicts.
+    """
+    answers = _flowchart_answers(given, interactive=_is_interactive() and not as_json)
+    result = recommend(answers)
+    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.explain())
+
+
+@main.command("new")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--framework",
+    type=click.Choice(FRAMEWORKS),
+    help="Skip the flowchart and use this framework.",
+)
+@click.option("--defaults", is_flag=True, help="Ask nothing: the recommended or default answer everywhere.")
+@click.option(
+    "--data",
+    "data_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Answer a project question (repeatable), e.g. --data database=sqlite.",
+)
+@click.option(
+    "--data-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of question: answer pairs (--data wins over it).",
+)
+@click.option("--template", "template_src", metavar="SRC", help="Render from this git URL or path (a team's fork).")
+@click.option("--vcs-ref", metavar="REF", help="Git tag, branch or commit of --template to render.")
+@click.option("--git/--no-git", default=True, help="Create a git repository with an initial commit (default: yes).")
+def new_command(
+    path: Path,
+    framework: str | None,
+    defaults: bool,
+    data_items: tuple[str, ...],
+    data_file: Path | None,
+    template_src: str | None,
+    vcs_ref: str | None,
+    git: bool,
+) -> None:
+    """Create a new project in PATH (a new or empty folder).
+
+    Without --framework, the decision flowchart recommends one and you can accept it or
+    pick another; then the project questions follow. With --defaults nothing is asked.
+    """
+    from pyweb_scaffold import generate
+
+    destination = path.expanduser().absolute()
+    data = _parse_data(data_items, data_file)
+    if template_src is None:
+        try:
+            generate.check_data(data)
+        except generate.GenerationError as error:
+            raise click.UsageError(str(error)) from None
+    if vcs_ref and not template_src:
+        raise click.UsageError("--vcs-ref goes with --template")
+    if framework and data.get("framework", framework) != framework:
+        raise click.UsageError("--framework and --data framework disagree")
+    framework = framework or data.get("framework")
+    if framework is not None and framework not in FRAMEWORKS:
+        raise click.UsageError(f"unknown framework {framework!r}; choose one of {', '.join(FRAMEWORKS)}")
+
+    interactive = not defaults
+    if interactive and not _is_interactive():
+        raise click.UsageError("no terminal to ask questions on; pass --defaults (with --framework/--data) instead")
+    try:
+        generate.check_destination(destination)
+    except generate.GenerationError as error:
+        raise click.ClickException(str(error)) from None
+
+    if framework is None:
+        recommendation = recommend(_flowchart_answers({}, interactive))
+        if interactive:
+            click.echo(recommendation.explain())
+            framework = _choose_framework(recommendation)
+        else:
+            framework = recommendation.framework
+    data["framework"] = framework
+
+    project = generate.NewProject(
+        destination=destination,
+        data=data,
+        defaults=defaults,
+        template=template_src,
+        vcs_ref=vcs_ref,
+        git=git,
+    )
+    try:
+        generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
+    except generate.GenerationError as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:  # copier's answer validation
+        raise click.ClickException(str(error).splitlines()[0]) from None
+
+    click.echo(f"\nCreated a {DISPLAY_NAMES[framework]} project in {destination}\n")
+    click.echo("Next steps:")
+    for step in (f"cd {path}", "make install", "make migrate", "make test", "make dev"):
+        click.echo(f"  {step}")
+
+
+@main.command("update")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--defaults/--ask", default=True, help="Keep earlier answers and default new questions (default), or ask."
+)
+@click.option("--vcs-ref", metavar="REF", help="Update to this template tag or commit instead of the newest.")
+@click.option(
+    "--conflict",
+    type=click.Choice(["inline", "rej"]),
+    default="inline",
+    help="Show conflicts as inline markers (default) or .rej files.",
+)
+def update_command(path: Path, defaults: bool, vcs_ref: str | None, conflict: str) -> None:
+    """Bring the project in PATH up to the newest template pyweb carries.
+
+    Makes sure the template version of the installed pyweb is in the local template
+    store, then runs `copier update`, which keeps your edits and marks real conflicts.
+    """
+    from pyweb_scaffold import update
+
+    try:
+        before, after = update.update_project(path, defaults=defaults, vcs_ref=vcs_ref, conflict=conflict)
+    except update.UpdateError as error:
+        raise click.ClickException(str(error)) from None
+    if before == after:
+        click.echo(f"Already on the newest template ({after}).")
+    else:
+        click.echo(f"Updated the template from {before} to {after}. Review with `git diff`, then commit.")

@@ -1,0 +1,149 @@
+"""Render a new project safely: into a temporary folder, committed, then moved into place."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pyweb_scaffold import __version__
+from pyweb_scaffold.names import default_package_name, package_name_problem, suggest_package_name
+from pyweb_scaffold.template_source import bundled_template_root, ensure_version
+
+
+class GenerationError(Exception):
+    """A problem with the user's input or environment, told in one line."""
+
+
+@dataclass
+class NewProject:
+    destination: Path
+    data: dict[str, Any]
+    defaults: bool = False
+    template: str | None = None
+    vcs_ref: str | None = None
+    git: bool = True
+    user_defaults: dict[str, Any] = field(default_factory=dict)
+
+
+def check_destination(destination: Path) -> None:
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+        raise GenerationError(f"{destination} already exists and is not empty; choose a new folder")
+    parent = destination.parent
+    if not parent.is_dir():
+        raise GenerationError(f"the parent folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise GenerationError(f"cannot write to {parent}")
+
+
+def check_package_name(project: NewProject) -> None:
+    """Fail early, with a suggestion, when the package name would be unusable."""
+    project_name = project.data.get("project_name", project.destination.name)
+    given = "package_name" in project.data
+    name = str(project.data["package_name"]) if given else default_package_name(project_name)
+    if problem := package_name_problem(name):
+        fixed = suggest_package_name(name)
+        how = (
+            f"--data package_name={fixed}" if given else f"name the folder {fixed} or pass --data package_name={fixed}"
+        )
+        raise GenerationError(f"package name {name!r} {problem}; try {fixed!r} ({how})")
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "on", "off", "1", "0"}
+
+
+def load_questions(template_root: Path | None = None) -> dict[str, dict[str, Any]]:
+    config = yaml.safe_load((template_root or bundled_template_root()).joinpath("copier.yml").read_text())
+    return {key: spec for key, spec in config.items() if not key.startswith("_")}
+
+
+def check_data(data: dict[str, Any]) -> None:
+    """What copier's own validators do not catch: unknown questions and loose booleans."""
+    questions = {key: spec for key, spec in load_questions().items() if spec.get("when") is not False}
+    unknown = set(data) - set(questions)
+    if unknown:
+        known = ", ".join(sorted(questions))
+        raise GenerationError(f"unknown question(s) {', '.join(sorted(unknown))}; known: {known}")
+    for key, value in data.items():
+        if questions[key].get("type") == "bool" and str(value).lower() not in _BOOL_WORDS:
+            raise GenerationError(f"{key}={value!r} is not a yes/no answer (use true or false)")
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def _git_config(key: str) -> str | None:
+    if not git_available():
+        return None
+    result = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
+def author_defaults() -> dict[str, str]:
+    """Default the author questions to the user's git identity."""
+    found = {"author_name": _git_config("user.name"), "author_email": _git_config("user.email")}
+    return {key: value for key, value in found.items() if value}
+
+
+def _initial_commit(project_dir: Path) -> None:
+    answers = yaml.safe_load((project_dir / ".copier-answers.yml").read_text())
+    identity: list[str] = []
+    if not _git_config("user.email"):
+        identity = ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}"]
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *identity, *args], cwd=project_dir, check=True, capture_output=True)
+
+    git("init", "--quiet", "--initial-branch=main")
+    git("add", "--all")
+    git("commit", "--quiet", "--message", f"Initial commit from pyweb-scaffold {__version__}")
+
+
+def create(project: NewProject, warn: Callable[[str], None]) -> None:
+    """Render the project into place. Leaves nothing behind on failure or interruption."""
+    from copier import run_copy  # imported here: copier is slow to import
+
+    destination = project.destination
+    check_destination(destination)
+    if project.defaults:
+        check_package_name(project)
+
+    have_git = git_available()
+    if not have_git:
+        warn("git was not found: rendering without version tracking and without the initial commit")
+    if project.template:
+        src, ref = project.template, project.vcs_ref
+    elif have_git:
+        store, ref = ensure_version()
+        src = str(store)
+    else:
+        src, ref = str(bundled_template_root()), None
+
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.pyweb-", dir=destination.parent))
+    try:
+        run_copy(
+            src,
+            staging,
+            data=project.data,
+            user_defaults={"project_name": destination.name, **author_defaults(), **project.user_defaults},
+            defaults=project.defaults,
+            vcs_ref=ref,
+            quiet=True,
+            unsafe=False,
+        )
+        if project.git and have_git:
+            _initial_commit(staging)
+        if destination.exists():
+            destination.rmdir()  # empty, as checked above
+        staging.rename(destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

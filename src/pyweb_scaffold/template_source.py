@@ -1,0 +1,106 @@
+"""Where the bundled copier template lives, and the git store that makes projects updatable.
+
+`copier update` needs a git repository with one tag per template version. pyweb ships its
+template inside the package, so it keeps a local store (a plain git repository in the user's
+data folder) and commits the bundled template there under a tag named after the installed
+pyweb version. Generated projects record the store as `_src_path` and the tag as `_commit`;
+after installing a newer pyweb, any `pyweb new` or `pyweb update` adds the new tag, and plain
+`copier update` finds it from then on.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from pyweb_scaffold import __version__
+
+TEMPLATE_ITEMS = ("copier.yml", "templates")
+_GIT_IDENTITY = ("-c", "user.name=pyweb-scaffold", "-c", "user.email=pyweb-scaffold@localhost")
+
+
+def bundled_template_root() -> Path:
+    """The template inside an installed wheel, else the source checkout's root."""
+    package_dir = Path(__file__).resolve().parent
+    for root in (package_dir / "_template", package_dir.parents[1]):
+        if (root / "copier.yml").is_file():
+            return root
+    raise FileNotFoundError(f"pyweb's copier template is missing next to {package_dir}")
+
+
+def default_store() -> Path:
+    if override := os.environ.get("PYWEB_TEMPLATE_STORE"):
+        return Path(override).expanduser().resolve()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "pyweb-scaffold" / "templates"
+
+
+def _git(store: Path, *args: str) -> str:
+    result = subprocess.run(["git", *_GIT_IDENTITY, *args], cwd=store, check=True, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+@contextmanager
+def _locked(store: Path) -> Iterator[None]:
+    store.parent.mkdir(parents=True, exist_ok=True)
+    with open(store.parent / f".{store.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _tags_of(store: Path, version: str) -> list[str]:
+    """This version's tags in the store (X, then X.post1, X.post2, ...), oldest first."""
+    base = Version(version)
+    tags = []
+    for tag in _git(store, "tag", "--list").split():
+        try:
+            parsed = Version(tag)
+        except InvalidVersion:
+            continue
+        if parsed.release == base.release and parsed.pre == base.pre and parsed.dev == base.dev:
+            tags.append((parsed, tag))
+    return [tag for _, tag in sorted(tags)]
+
+
+def ensure_version(
+    version: str = __version__, source: Path | None = None, store: Path | None = None
+) -> tuple[Path, str]:
+    """Make sure the store holds the template of `source` under a tag for `version`.
+
+    Returns the store and the tag to render from. A source tree that differs from what
+    the store already holds for this version (a development checkout) is recorded as the
+    next `.postN` of that version, so copier still sees it as the newest.
+    """
+    source = source or bundled_template_root()
+    store = store or default_store()
+    with _locked(store):
+        if not (store / ".git").is_dir():
+            store.mkdir(parents=True, exist_ok=True)
+            _git(store, "init", "--quiet", "--initial-branch=main")
+        for entry in store.iterdir():
+            if entry.name != ".git":
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+        for item in TEMPLATE_ITEMS:
+            src = source / item
+            if src.is_dir():
+                shutil.copytree(src, store / item, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(src, store / item)
+        _git(store, "add", "--all")
+        tree = _git(store, "write-tree")
+        tags = _tags_of(store, version)
+        for tag in reversed(tags):
+            if _git(store, "rev-parse", f"{tag}^{{tree}}") == tree:
+                _git(store, "reset", "--quiet", "--hard")
+                return store, tag
+        tag = version if not tags else f"{Version(version).base_version}.post{len(tags)}"
+        _git(store, "commit", "--quiet", "--allow-empty", "--message", f"pyweb-scaffold templates {tag}")
+        _git(store, "tag", tag)
+        return store, tag
