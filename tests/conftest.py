@@ -1,0 +1,57 @@
+"""Shared fixtures: an isolated template store, and tools that must exist in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PYENV_VERSIONS = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip with the reason on a developer's machine; fail under CI=true."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    require(path is not None, f"{name} is not installed")
+    assert path is not None
+    return path
+
+
+def python_for(version: str) -> str:
+    """An interpreter of exactly `version` (3.11, 3.12, 3.13) from PATH or pyenv."""
+    candidates = [shutil.which(f"python{version}"), *sorted(PYENV_VERSIONS.glob(f"{version}.*/bin/python{version}"))]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        probe = subprocess.run([candidate, "--version"], capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.split()[1].startswith(f"{version}."):
+            return str(candidate)
+    require(False, f"no Python {version} interpreter found")
+    raise AssertionError  # unreachable: require() skipped or failed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep pyweb's template store out of the user's data folder."""
+    store = tmp_path_factory.mktemp("store") / "templates"
+    previous = os.environ.get("PYWEB_TEMPLATE_STORE")
+    os.environ["PYWEB_TEMPLATE_STORE"] = str(store)
+    yield store
+    if previous is None:
+        del os.environ["PYWEB_TEMPLATE_STORE"]
+    else:
+        os.environ["PYWEB_TEMPLATE_STORE"] = previous
