@@ -1,0 +1,157 @@
+"""The update promise: a newer template arrives, the user's edits stay, real conflicts show."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from copier import run_copy
+
+from pyweb_scaffold import __version__
+from pyweb_scaffold.cli import main
+from pyweb_scaffold.template_source import TEMPLATE_ITEMS, ensure_version
+from tests.conftest import REPO_ROOT
+
+INSTALL_HELP = "install: ## create .venv and install the project with its dev dependencies (uv when present, else pip)"
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def template_copy(destination: Path) -> Path:
+    destination.mkdir()
+    for item in TEMPLATE_ITEMS:
+        source = REPO_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, destination / item)
+        else:
+            shutil.copy2(source, destination / item)
+    return destination
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def generate(store: Path, tag: str, project: Path) -> None:
+    run_copy(str(store), project, data={"framework": "flask"}, defaults=True, vcs_ref=tag, quiet=True)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    git(project, "add", "--all")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "init")
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", message)
+
+
+def plain_copier_update(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults"], cwd=project, capture_output=True, text=True
+    )
+
+
+def recorded_commit(project: Path) -> str:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"]
+
+
+@pytest.fixture
+def versions(tmp_path: Path) -> tuple[Path, Path]:
+    """A store holding template 1.0.0 (today's) and 2.0.0 (one new file, a changed Makefile line)."""
+    store = tmp_path / "store"
+    source = template_copy(tmp_path / "template")
+    assert ensure_version("1.0.0", source=source, store=store) == (store, "1.0.0")
+    return store, source
+
+
+def release_v2(store: Path, source: Path) -> None:
+    (source / "templates" / "flask" / "CONTRIBUTING.md").write_text("Template version 2 adds this file.\n")
+    edit(source / "templates" / "_shared" / "Makefile.jinja", INSTALL_HELP, INSTALL_HELP + " [v2]")
+    assert ensure_version("2.0.0", source=source, store=store) == (store, "2.0.0")
+
+
+def test_update_brings_template_changes_and_keeps_edits(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    store, source = versions
+    project = tmp_path / "svc"
+    generate(store, "1.0.0", project)
+    readme = project / "README.md"
+    readme.write_text("Team notes: deploy on Tuesdays.\n\n" + readme.read_text())
+    (project / "notes.txt").write_text("ours\n")
+    commit_all(project, "our edits")
+
+    release_v2(store, source)
+    result = plain_copier_update(project)
+
+    assert result.returncode == 0, result.stderr
+    assert recorded_commit(project) == "2.0.0"
+    assert (project / "CONTRIBUTING.md").read_text() == "Template version 2 adds this file.\n"
+    assert INSTALL_HELP + " [v2]" in (project / "Makefile").read_text()
+    assert readme.read_text().startswith("Team notes: deploy on Tuesdays.\n")
+    assert (project / "notes.txt").read_text() == "ours\n"
+    assert "<<<<<<<" not in (project / "Makefile").read_text()
+
+
+def test_update_marks_a_real_conflict(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    store, source = versions
+    project = tmp_path / "svc"
+    generate(store, "1.0.0", project)
+    edit(project / "Makefile", INSTALL_HELP, INSTALL_HELP + " [ours]")
+    commit_all(project, "our Makefile wording")
+
+    release_v2(store, source)
+    result = plain_copier_update(project)
+
+    assert result.returncode == 0, result.stderr
+    makefile = (project / "Makefile").read_text()
+    assert "<<<<<<< before updating" in makefile and ">>>>>>> after updating" in makefile
+    assert INSTALL_HELP + " [ours]" in makefile and INSTALL_HELP + " [v2]" in makefile
+    assert recorded_commit(project) == "2.0.0"
+
+
+def test_pyweb_update_adds_the_installed_version_to_the_store(tmp_path: Path, monkeypatch) -> None:
+    store = tmp_path / "store"
+    monkeypatch.setenv("PYWEB_TEMPLATE_STORE", str(store))
+    old = template_copy(tmp_path / "old")
+    edit(old / "templates" / "_shared" / "Makefile.jinja", INSTALL_HELP, INSTALL_HELP + " [old]")
+    ensure_version("0.0.1", source=old, store=store)
+    project = tmp_path / "svc"
+    generate(store, "0.0.1", project)
+    assert recorded_commit(project) == "0.0.1"
+
+    result = CliRunner().invoke(main, ["update", str(project)], catch_exceptions=False)
+
+    assert result.exit_code == 0, result.output
+    assert recorded_commit(project).startswith(__version__)
+    assert f"from 0.0.1 to {recorded_commit(project)}" in result.output
+    makefile = (project / "Makefile").read_text()
+    assert INSTALL_HELP + "\n" in makefile and "[old]" not in makefile
+
+    dirty = CliRunner().invoke(main, ["update", str(project)])
+    assert dirty.exit_code != 0 and "Destination repository is dirty" in dirty.output
+    commit_all(project, "template update")
+    again = CliRunner().invoke(main, ["update", str(project)], catch_exceptions=False)
+    assert again.exit_code == 0 and "Already on the newest template" in again.output
+
+
+def test_pyweb_update_refuses_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["update", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "has no .copier-answers.yml" in result.output
+
+
+def test_store_reuses_a_tag_and_records_a_changed_checkout_as_post_release(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    source = template_copy(tmp_path / "template")
+    assert ensure_version("3.0.0", source=source, store=store)[1] == "3.0.0"
+    assert ensure_version("3.0.0", source=source, store=store)[1] == "3.0.0"
+    (source / "templates" / "flask" / "EXTRA.md").write_text("changed\n")
+    assert ensure_version("3.0.0", source=source, store=store)[1] == "3.0.0.post1"
+    assert git(store, "status", "--porcelain") == ""
