@@ -1,0 +1,56 @@
+"""`pyweb new` on a real terminal: the flowchart, the framework choice, then copier's questions."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+import yaml
+
+
+def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "pyweb_scaffold", "new", "orders"],
+        cwd=str(tmp_path),
+        env={**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 200),
+    )
+    flowchart = [
+        ("admin UI", "n"),
+        ("high-concurrency async API", "y"),
+        ("existing Flask codebase", "n"),
+        ("greenfield", "y"),
+        ("deep Django expertise", "y"),
+    ]
+    for prompt, key in flowchart:
+        child.expect_exact(prompt)
+        child.send(key)
+    child.expect_exact("Recommended: FastAPI, because you need a high-performance async API")
+    child.expect_exact("Conflict: you also said your team knows Django deeply")
+    child.expect_exact("Runner-up: Django.")
+    child.expect_exact("Framework")
+    child.send("\x1b[B")  # arrow down: from the recommendation to the runner-up
+    child.send("\r")
+    for question in ("Project name", "Python package name", "One-line description", "Author name", "Author email"):
+        child.expect_exact(question)
+        child.send("\r")
+    child.expect_exact("Lowest Python version")
+    child.send("\x1b[B\r")  # 3.12
+    for question in ("Production database", "Add a Dockerfile", "CI provider"):
+        child.expect_exact(question)
+        child.send("\r")
+    child.expect_exact("Created a Django project")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    answers = yaml.safe_load((tmp_path / "orders" / ".copier-answers.yml").read_text())
+    assert answers["framework"] == "django"
+    assert answers["package_name"] == "orders"
+    assert answers["python_version"] == "3.12"
+    assert answers["database"] == "postgresql"
