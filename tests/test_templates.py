@@ -77,7 +77,8 @@ def test_render(copie, framework: str, variant: str) -> None:
         )
         assert findings.returncode == 0, findings.stdout
         compose = yaml.safe_load((project / "compose.yaml").read_text())
-        assert ("postgres" in compose["services"]) == (answers["database"] == "postgresql")
+        images = [str(service.get("image", "")) for service in compose["services"].values()]
+        assert any(image.startswith("postgres:") for image in images) == (answers["database"] == "postgresql")
         ignored = (project / ".dockerignore").read_text().split()
         assert {".env", ".git", ".venv", "tests"} <= {line.strip("/*") for line in ignored}
     else:
