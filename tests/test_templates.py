@@ -21,8 +21,10 @@ VARIANTS: dict[str, dict[str, object]] = {
     "no-ci": {"ci": "none"},
     "py312": {"python_version": "3.12"},
     "py313": {"python_version": "3.13"},
+    "kubernetes": {"kubernetes": True},
+    "sqlite-kubernetes": {"database": "sqlite", "kubernetes": True},
 }
-DEFAULTS = {"database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11"}
+DEFAULTS = {"database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11", "kubernetes": False}
 POSTGRES_DRIVERS = {"fastapi": "asyncpg", "django": "psycopg", "flask": "psycopg"}
 
 
@@ -93,6 +95,21 @@ def test_render(copie, framework: str, variant: str) -> None:
             text = ci_file.read_text()
             assert answers["python_version"] in text
             assert ("TEST_DATABASE_URL" in text) == (answers["database"] == "postgresql")
+
+    k8s = project / "k8s"
+    assert k8s.is_dir() == (answers["kubernetes"] and answers["database"] == "postgresql")
+    if k8s.is_dir():
+        manifests = {path.name: yaml.safe_load(path.read_text()) for path in k8s.glob("*.yaml")}
+        assert {"deployment.yaml", "service.yaml", "hpa.yaml", "migrate-job.yaml", "kustomization.yaml"} <= set(
+            manifests
+        )
+        container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+        assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+        assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
+        job = manifests["migrate-job.yaml"]["spec"]["template"]["spec"]["containers"][0]
+        compose_migrate = yaml.safe_load((project / "compose.yaml").read_text())["services"]["migrate"]["command"]
+        assert job["command"] == compose_migrate
 
     for name in ("README.md", ".env.example", ".gitignore", "Makefile", ".copier-answers.yml"):
         assert (project / name).is_file(), name
