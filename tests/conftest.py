@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,32 @@ def python_for(version: str) -> str:
             return str(candidate)
     require(False, f"no Python {version} interpreter found")
     raise AssertionError  # unreachable: require() skipped or failed
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """A PostgreSQL server to create test databases on (.ci/run starts one and sets the URL)."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    require(bool(url), "no PostgreSQL server: set TEST_POSTGRES_URL=postgresql://user:password@host:port/postgres")
+    assert url
+    require_tool("psql")
+    return url
+
+
+@pytest.fixture
+def postgres_database(postgres_admin_url: str) -> Iterator[Callable[[], str]]:
+    """Creates empty databases on demand and drops them afterwards; returns their URLs."""
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"pyweb_{uuid.uuid4().hex[:12]}"
+        subprocess.run(["psql", postgres_admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+        created.append(name)
+        return postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+    yield create
+    for name in created:
+        subprocess.run(["psql", postgres_admin_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
