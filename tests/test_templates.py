@@ -35,6 +35,14 @@ def tool(name: str) -> str:
     return path
 
 
+def check_schema(schema: str, path: Path) -> None:
+    """Validate against a schema that check-jsonschema bundles, so no network is needed."""
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def rendered_files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file() and ".git" not in path.relative_to(project).parts]
 
@@ -64,7 +72,6 @@ def test_render(copie, framework: str, variant: str) -> None:
     assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
     dependencies = " ".join(pyproject["project"]["dependencies"])
     assert (POSTGRES_DRIVERS[framework] in dependencies) == (answers["database"] == "postgresql")
-    assert (project / "demo_service").is_dir() or (project / "src" / "demo_service").is_dir()
 
     docker_files = [project / name for name in ("Dockerfile", ".dockerignore", "compose.yaml")]
     if answers["docker"]:
@@ -78,6 +85,7 @@ def test_render(copie, framework: str, variant: str) -> None:
             text=True,
         )
         assert findings.returncode == 0, findings.stdout
+        check_schema("vendor.compose-spec", project / "compose.yaml")
         compose = yaml.safe_load((project / "compose.yaml").read_text())
         images = [str(service.get("image", "")) for service in compose["services"].values()]
         assert any(image.startswith("postgres:") for image in images) == (answers["database"] == "postgresql")
@@ -90,11 +98,12 @@ def test_render(copie, framework: str, variant: str) -> None:
     gitlab = project / ".gitlab-ci.yml"
     assert github.is_file() == (answers["ci"] == "github")
     assert gitlab.is_file() == (answers["ci"] == "gitlab")
-    for ci_file in (github, gitlab):
+    for ci_file, schema in ((github, "vendor.github-workflows"), (gitlab, "vendor.gitlab-ci")):
         if ci_file.is_file():
             text = ci_file.read_text()
             assert answers["python_version"] in text
             assert ("TEST_DATABASE_URL" in text) == (answers["database"] == "postgresql")
+            check_schema(schema, ci_file)
 
     k8s = project / "k8s"
     assert k8s.is_dir() == (answers["kubernetes"] and answers["database"] == "postgresql")
@@ -107,9 +116,19 @@ def test_render(copie, framework: str, variant: str) -> None:
         assert container["livenessProbe"]["httpGet"]["path"] == "/health"
         assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
         assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
+        resources = sorted(name for name in manifests if name != "kustomization.yaml")
+        subprocess.run([tool("kubernetes-validate"), "--quiet", *resources], cwd=k8s, check=True)
         job = manifests["migrate-job.yaml"]["spec"]["template"]["spec"]["containers"][0]
         compose_migrate = yaml.safe_load((project / "compose.yaml").read_text())["services"]["migrate"]["command"]
         assert job["command"] == compose_migrate
+
+    package = next(path for path in (project / "demo_service", project / "src" / "demo_service") if path.is_dir())
+    bandit = subprocess.run(
+        [tool("bandit"), "--quiet", "--recursive", "--severity-level", "medium", str(package)],
+        capture_output=True,
+        text=True,
+    )
+    assert bandit.returncode == 0, bandit.stdout
 
     for name in ("README.md", ".env.example", ".gitignore", "Makefile", ".copier-answers.yml"):
         assert (project / name).is_file(), name
