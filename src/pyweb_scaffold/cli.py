@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -104,7 +103,12 @@ def recommend_command(as_json: bool, **given: bool | None) -> None:
     """
     answers = _flowchart_answers(given, interactive=_is_interactive() and not as_json)
     result = recommend(answers)
-    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.explain())
+    if as_json:
+        import json  # only here: it would cost every other command start-up time
+
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(result.explain())
 
 
 @main.command("new")
