@@ -32,7 +32,10 @@ def test_health_answers_head_requests(client: Client) -> None:
 
 
 def test_health_refuses_other_methods(client: Client) -> None:
-    assert client.post("/health").status_code == 405
+    response = client.post("/health")
+
+    assert response.status_code == 405
+    assert "detail" in response.json()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Alembic environment for Flask-Migrate: the app supplies the engine and the metadata."""
 
 import logging
+import warnings
 from logging.config import fileConfig
 from typing import Any
 
@@ -14,6 +15,9 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+# SQLite cannot reflect expression indexes such as users' lower(email); autogenerate skips
+# them there (PostgreSQL compares them) and would otherwise warn on every run.
+warnings.filterwarnings("ignore", message=".*expression-based index")
 
 target_db = current_app.extensions["migrate"].db
 config.set_main_option(

@@ -3,20 +3,35 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_safe
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
 
+Status = inline_serializer("Status", {"status": serializers.CharField()})
+Readiness = inline_serializer(
+    "Readiness", {"status": serializers.CharField(), "checks": serializers.DictField()}
+)
 
-@require_safe
-def health(request: HttpRequest) -> JsonResponse:
+
+@extend_schema(responses={200: Status})
+@api_view(["GET", "HEAD"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def health(request: Request) -> Response:
     """Liveness: the process answers. Never touches the database."""
-    return JsonResponse({"status": "ok"})
+    return Response({"status": "ok"})
 
 
-@require_safe
-def ready(request: HttpRequest) -> JsonResponse:
+@extend_schema(responses={200: Readiness, 503: Readiness})
+@api_view(["GET", "HEAD"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def ready(request: Request) -> Response:
     """Readiness: the database answers a real query."""
     try:
         with connection.cursor() as cursor:
@@ -25,7 +40,8 @@ def ready(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         # The driver's message can name hosts and users: it goes to the log, not the response.
         logger.warning("Readiness check failed: %s", exc)
-        return JsonResponse(
-            {"status": "unavailable", "checks": {"database": "unreachable"}}, status=503
+        return Response(
+            {"status": "unavailable", "checks": {"database": "unreachable"}},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
-    return JsonResponse({"status": "ok", "checks": {"database": "ok"}})
+    return Response({"status": "ok", "checks": {"database": "ok"}})

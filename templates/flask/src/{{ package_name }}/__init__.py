@@ -6,11 +6,12 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask_cors import CORS
 
-from . import health
+from . import docs, health
+from .api import register_blueprints
 from .config import load_config
-from .errors import register_error_handlers
-from .extensions import db, migrate
+from .extensions import api, db, jwt, migrate
 from .logging_config import configure_logging
+from .security import init_jwt
 
 
 def create_app(config_name: str | None = None) -> Flask:
@@ -23,15 +24,23 @@ def create_app(config_name: str | None = None) -> Flask:
     config = load_config(config_name)
     configure_logging(config.LOG_LEVEL)
 
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # an API: no /static route
     app.config.from_object(config)
 
     db.init_app(app)
     # Batch mode lets Alembic alter SQLite tables by copying them.
     migrate.init_app(app, db, render_as_batch=True)
+    jwt.init_app(app)
+    init_jwt(jwt)
+    # Also makes every HTTP error, 404s and 405s included, a JSON `{"detail": ...}`.
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
     if app.config["CORS_ORIGINS"]:
         CORS(app, origins=app.config["CORS_ORIGINS"])
 
-    register_error_handlers(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(docs.bp)
+    register_blueprints(api)
     return app

@@ -1,16 +1,65 @@
-"""JSON error bodies (`{"detail": ...}`) instead of Flask's HTML pages."""
+"""JSON error bodies: `{"detail": "message"}`, or a list of `{loc, msg}` for a 422."""
 
-from flask import Flask, Response, current_app
+from collections.abc import Iterator
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, current_app
 from werkzeug.exceptions import HTTPException
+
+# webargs names where a value came from; the contract speaks of the body and the query.
+LOCATIONS = {"json": "body", "query": "query", "querystring": "query"}
+
+
+class ErrorSchema(ma.Schema):
+    """What every error response carries (documents the handler below in OpenAPI)."""
+
+    detail = ma.fields.Raw(
+        required=True,
+        metadata={
+            "description": "A message, or for 422 a list of {loc: [...], msg: str}",
+        },
+    )
+
+
+def _flatten(messages: Any, loc: list[str | int]) -> Iterator[dict[str, Any]]:
+    """Turn marshmallow's nested error dict into a flat list of `{loc, msg}`."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            # `_schema` marks an error about the whole object, not one field.
+            yield from _flatten(value, loc if key == ma.exceptions.SCHEMA else [*loc, key])
+    elif isinstance(messages, list | tuple):
+        for message in messages:
+            yield from _flatten(message, loc)
+    else:
+        yield {"loc": loc, "msg": str(messages)}
+
+
+def validation_errors(messages: dict[str, Any]) -> list[dict[str, Any]]:
+    """webargs' `{"json": {"title": ["..."]}}` as `[{"loc": ["body", "title"], "msg": "..."}]`."""
+    errors = []
+    for location, fields in messages.items():
+        errors.extend(_flatten(fields, [LOCATIONS.get(location, location)]))
+    return errors
 
 
 def handle_http_exception(exc: HTTPException) -> Response:
+    """Every HTTP error (aborts, 404, 405, and unhandled exceptions as 500) as JSON."""
     # Start from werkzeug's response to keep the status and headers such as Allow.
     response = exc.get_response()
-    response.set_data(current_app.json.dumps({"detail": exc.description}))
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages")
+    detail: Any = exc.description
+    if messages and exc.code == 422:
+        detail = validation_errors(messages)
+    elif messages:
+        detail = "; ".join(error["msg"] for error in validation_errors(messages))
+    elif "message" in data:
+        detail = data["message"]
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if exc.code == 401:
+        response.headers.setdefault("WWW-Authenticate", "Bearer")
+    response.set_data(current_app.json.dumps({"detail": detail}))
     response.content_type = "application/json"
     return response
-
-
-def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,42 @@
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from .models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ("id", "email", "full_name", "is_active", "created_at")
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=320)
+    password = serializers.CharField(write_only=True, min_length=8, trim_whitespace=False)
+    full_name = serializers.CharField(max_length=200, required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, str]) -> dict[str, str]:
+        candidate = User(email=attrs["email"], full_name=attrs.get("full_name"))
+        try:
+            password_validation.validate_password(attrs["password"], candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.CharField(default="bearer")
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")

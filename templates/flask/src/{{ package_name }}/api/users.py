@@ -1,0 +1,19 @@
+"""The current user."""
+
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+
+from ..models import User
+from ..schemas import UserSchema
+
+blp = Blueprint("users", __name__, description="Users")
+
+
+@blp.get("/me")
+@blp.response(200, UserSchema)
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.doc(security=[{"bearerAuth": []}])
+@jwt_required()
+def me() -> User:
+    """The user the access token belongs to"""
+    return current_user

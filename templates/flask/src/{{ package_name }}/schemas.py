@@ -1,0 +1,110 @@
+"""Request and response schemas: flask-smorest validates with them and documents them."""
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+
+# The largest id and offset a 32-bit INTEGER holds; larger values would fail in the database.
+MAX_INT = 2**31 - 1
+
+
+class Schema(ma.Schema):
+    class Meta:
+        # Ignore unknown fields, like the other pyweb templates do.
+        unknown = ma.EXCLUDE
+
+
+class String(ma.fields.String):
+    """A string the database can store: JSON allows lone surrogates ("\\ud800"), UTF-8 does not."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            result.encode()
+        except UnicodeEncodeError:
+            raise self.make_error("invalid_utf8") from None
+        return result
+
+
+class Email(String, ma.fields.Email):
+    pass
+
+
+class RegisterSchema(Schema):
+    email = Email(required=True, validate=validate.Length(max=320))
+    password = String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))
+    full_name = String(allow_none=True, validate=validate.Length(max=200))
+
+
+class LoginSchema(Schema):
+    email = String(required=True)
+    password = String(required=True, load_only=True)
+
+
+class RefreshSchema(Schema):
+    refresh_token = String(required=True)
+
+
+class TokenSchema(Schema):
+    access_token = ma.fields.String(required=True)
+    refresh_token = ma.fields.String(required=True)
+    token_type = ma.fields.String(required=True, metadata={"example": "bearer"})
+    expires_in = ma.fields.Integer(
+        required=True, metadata={"description": "Seconds until the access token expires"}
+    )
+
+
+class UserSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.String()
+    full_name = ma.fields.String(allow_none=True)
+    is_active = ma.fields.Boolean()
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+
+
+TITLE = validate.Length(min=1, max=200)
+
+
+class ItemCreateSchema(Schema):
+    title = String(required=True, validate=TITLE)
+    description = String(allow_none=True)
+
+
+class ItemUpdateSchema(Schema):
+    """PATCH: only the fields sent change."""
+
+    title = String(validate=TITLE)
+    description = String(allow_none=True)
+
+
+class ItemSchema(Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    owner_id = ma.fields.Integer()
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+
+MAX_LIMIT = 100
+
+
+class PageQuerySchema(Schema):
+    limit = ma.fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=1),
+        metadata={"description": f"Page size, at most {MAX_LIMIT} (larger values are capped)"},
+    )
+    offset = ma.fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT))
+
+    @ma.post_load
+    def cap_limit(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        return {**data, "limit": min(data["limit"], MAX_LIMIT)}
+
+
+class ItemPageSchema(Schema):
+    count = ma.fields.Integer(required=True)
+    next = ma.fields.Url(required=True, allow_none=True)
+    previous = ma.fields.Url(required=True, allow_none=True)
+    results = ma.fields.List(ma.fields.Nested(ItemSchema), required=True)
