@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,20 +75,22 @@ def postgres_admin_url() -> str:
     return url
 
 
+@contextmanager
+def fresh_database(admin_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database for one test's use, dropped afterwards; yields its URL."""
+    name = f"pyweb_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+
+
 @pytest.fixture
 def postgres_database(postgres_admin_url: str) -> Iterator[Callable[[], str]]:
     """Creates empty databases on demand and drops them afterwards; returns their URLs."""
-    created: list[str] = []
-
-    def create() -> str:
-        name = f"pyweb_{uuid.uuid4().hex[:12]}"
-        subprocess.run(["psql", postgres_admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
-        created.append(name)
-        return postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-    yield create
-    for name in created:
-        subprocess.run(["psql", postgres_admin_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+    with ExitStack() as stack:
+        yield lambda: stack.enter_context(fresh_database(postgres_admin_url))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -17,13 +18,16 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT, free_port, get_json, require_tool
+from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool
+from tests.contract import SECRET_KEY, check_contract
 
 pytestmark = pytest.mark.e2e
 
@@ -92,6 +96,26 @@ def image_files(image: str, scratch: Path) -> list[str]:
         return [name.removeprefix("./") for name in archive.getnames()]
 
 
+def compose_environment(project: Path, **ours: str) -> list[str]:
+    """The app's environment as its compose.yaml sets it, with our values for what it asks of .env."""
+    declared = yaml.safe_load((project / "compose.yaml").read_text())["services"]["app"].get("environment", {})
+    if isinstance(declared, list):
+        declared = dict(entry.split("=", 1) for entry in declared)
+    resolved = {}
+    for name, value in declared.items():
+        reference = re.fullmatch(r"\$\{(\w+)(?::-(.*)|:\?.*)?\}", str(value))
+        if name in ours:
+            resolved[name] = ours[name]
+        elif reference and reference.group(2) is not None:
+            resolved[name] = reference.group(2)
+        elif reference:
+            raise AssertionError(f"compose.yaml wants {name} from .env and the test has no value for it")
+        else:
+            resolved[name] = str(value)
+    resolved.update(ours)
+    return [argument for name, value in resolved.items() for argument in ("--env", f"{name}={value}")]
+
+
 def wait_for(url: str, container: str) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -106,54 +130,74 @@ def wait_for(url: str, container: str) -> None:
             time.sleep(0.5)
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
-def test_image_builds_migrates_and_serves(
-    framework: str, base_image: str, tmp_path: Path, postgres_database: Callable[[], str]
-) -> None:
+@dataclass
+class RunningImage:
+    framework: str
+    image: str
+    container: str
+    base_url: str
+    user: str
+    app_files: list[str]
+
+
+@pytest.fixture(scope="module", params=["fastapi", "django", "flask"])
+def running_image(
+    request: pytest.FixtureRequest, base_image: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningImage]:
+    """The generated project's image, built, migrated and serving in production mode."""
+    framework: str = request.param
+    workdir = tmp_path_factory.mktemp(f"image-{framework}")
     subprocess.run(
         [sys.executable, "-m", "pyweb_scaffold", "new", "svc", "--framework", framework, "--defaults", "--no-git"],
-        cwd=tmp_path,
+        cwd=workdir,
         check=True,
         capture_output=True,
     )
-    project = tmp_path / "svc"
+    project = workdir / "svc"
     image = f"localhost/pyweb-test/{framework}-{uuid.uuid4().hex[:8]}"
     container = f"pyweb-test-{framework}-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    environment = [
-        "--env", f"SECRET_KEY={uuid.uuid4().hex}{uuid.uuid4().hex}",
-        "--env", f"DATABASE_URL={postgres_database()}",
-        "--env", f"PORT={port}",
-    ]  # fmt: skip
-    try:
+    with ExitStack() as cleanup:
+        database_url = cleanup.enter_context(fresh_database(request.getfixturevalue("postgres_admin_url")))
+        environment = compose_environment(project, SECRET_KEY=SECRET_KEY, DATABASE_URL=database_url, PORT=str(port))
+        cleanup.callback(podman, "rmi", "--force", image, check=False)
         podman(
             "build", "--pull=never", "--layers=false", "--isolation", "chroot", "--runtime", "runc",
             "--build-arg", "PYTHON_VERSION=3.11", "--tag", image, str(project),
         )  # fmt: skip
-
-        app_files = [name for name in image_files(image, tmp_path) if name.startswith("app/")]
-        assert app_files, "the image has no /app"
-        for unwanted in (".env", ".git", ".venv", "tests"):
-            assert not any(unwanted in Path(name).parts for name in app_files), f"{unwanted} is in the image"
+        app_files = [name for name in image_files(image, workdir) if name.startswith("app/")]
         user = podman("image", "inspect", "--format", "{{.Config.User}}", image).stdout.strip()
-        assert user.split(":")[0].isdigit() and int(user.split(":")[0]) > 0, f"runs as {user!r}"
 
         migrate = yaml.safe_load((project / "compose.yaml").read_text())["services"]["migrate"]["command"]
         subprocess.run([*RUN, "--rm", *environment, image, *migrate], check=True, capture_output=True, timeout=300)
-
+        cleanup.callback(podman, "rm", "--force", container, check=False)
         podman("run", "--detach", "--name", container, "--runtime", "runc", "--network", "host",
                *ULIMITS, *environment, image)  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/health", container)
-        assert podman("exec", container, "id", "-u").stdout.strip() == user.split(":")[0]
-        assert get_json(f"{base}/health") == (200, {"status": "ok"})
-        assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for(f"{base_url}/health", container)
 
         size = int(podman("image", "inspect", "--format", "{{.Size}}", image).stdout.strip())
         artifacts = REPO_ROOT / "artifacts"
         artifacts.mkdir(exist_ok=True)
         with open(artifacts / "image-sizes.txt", "a") as record:
             record.write(f"{framework}\t{size / 1e6:.0f} MB\n")
-    finally:
-        podman("rm", "--force", container, check=False)
-        podman("rmi", "--force", image, check=False)
+        yield RunningImage(framework, image, container, base_url, user, app_files)
+
+
+def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImage) -> None:
+    assert running_image.app_files, "the image has no /app"
+    for unwanted in (".env", ".git", ".venv", "tests"):
+        assert not any(unwanted in Path(name).parts for name in running_image.app_files), f"{unwanted} is in the image"
+    uid = running_image.user.split(":")[0]
+    assert uid.isdigit() and int(uid) > 0, f"runs as {running_image.user!r}"
+    assert podman("exec", running_image.container, "id", "-u").stdout.strip() == uid
+    base = running_image.base_url
+    assert get_json(f"{base}/health") == (200, {"status": "ok"})
+    assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})
+
+
+def test_image_serves_the_contract(running_image: RunningImage, request: pytest.FixtureRequest) -> None:
+    if running_image.framework == "fastapi":
+        # Strict: this starts failing once the FastAPI template serves the contract (issue 3).
+        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 3: FastAPI serves only the probes"))
+    check_contract(running_image.base_url, SECRET_KEY)

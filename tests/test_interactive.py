@@ -41,7 +41,7 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
         child.send("\r")
     child.expect_exact("Lowest Python version")
     child.send("\x1b[B\r")  # 3.12
-    for question in ("Production database", "Add a Dockerfile", "CI provider"):
+    for question in ("Production database", "Add a Dockerfile", "Add Kubernetes manifests", "CI provider"):
         child.expect_exact(question)
         child.send("\r")
     child.expect_exact("Created a Django project")
@@ -54,3 +54,4 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
     assert answers["package_name"] == "orders"
     assert answers["python_version"] == "3.12"
     assert answers["database"] == "postgresql"
+    assert answers["kubernetes"] is False
