@@ -137,7 +137,10 @@ class Contract:
             tokens["refresh_token"][:-3] + ("aaa" if not tokens["refresh_token"].endswith("aaa") else "bbb"),
             self.forge({"sub": str(user_id), "type": "refresh", "iat": now - 20, "exp": now - 10}),
             self.forge({"sub": str(user_id), "type": "refresh", "iat": now}),  # no exp
-            self.forge({"sub": str(user_id), "type": "refresh", "iat": now, "exp": now + 60}, key="another-secret-key"),
+            self.forge(
+                {"sub": str(user_id), "type": "refresh", "iat": now, "exp": now + 60},
+                key="another-secret-key-" + "x" * 32,
+            ),
         ]
         for token in bad_refresh_tokens:
             response = self.client.post("/api/v1/auth/refresh", json={"refresh_token": token})

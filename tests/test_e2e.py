@@ -30,9 +30,7 @@ CASES = {
     "flask-py313": ("flask", "3.13", ["docker=false", "ci=gitlab"]),
 }
 POSTGRES_CASES = [case for case in CASES if "sqlite" not in case]
-# The FastAPI template serves only the probes so far (issue 3); strict, so this fails once it serves more.
-NOT_YET_CONTRACT = pytest.mark.xfail(strict=True, reason="issue 3: the FastAPI template serves only the probes")
-FRAMEWORKS = [pytest.param("fastapi", marks=NOT_YET_CONTRACT), "django", "flask"]
+FRAMEWORKS = ["fastapi", "django", "flask"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
