@@ -6,6 +6,8 @@ production log stream is JSON from end to end.
 
 import logging.config
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 
 def configure_logging(level: str, *, as_json: bool) -> None:
     formatter = (
@@ -13,6 +15,8 @@ def configure_logging(level: str, *, as_json: bool) -> None:
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Uvicorn adds a copy of some messages with terminal colours; JSON needs neither.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
         }
         if as_json
         else {"format": "%(asctime)s %(levelname)s [%(name)s] %(message)s"}
