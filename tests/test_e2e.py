@@ -84,7 +84,8 @@ def serving(project: Path, **env: str) -> Iterator[str]:
             try:
                 get_json(f"{base}/health")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            # A timeout too: the socket accepts connections before the workers have booted.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, f"make serve did not answer within 60 s:\n{log_path.read_text()}"
                 time.sleep(0.3)
         yield base

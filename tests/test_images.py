@@ -122,7 +122,7 @@ def wait_for(url: str, container: str) -> None:
         try:
             urllib.request.urlopen(url, timeout=3).close()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             state = podman("inspect", "--format", "{{.State.Status}}", container).stdout.strip()
             logs = podman("logs", container, check=False)
             assert state == "running", f"container {state}:\n{logs.stdout}\n{logs.stderr}"
