@@ -12,6 +12,7 @@ from .config import load_config
 from .extensions import api, db, jwt, migrate
 from .logging_config import configure_logging
 from .security import init_jwt
+from .sessions import NoCookieSessions
 
 
 def create_app(config_name: str | None = None) -> Flask:
@@ -26,6 +27,7 @@ def create_app(config_name: str | None = None) -> Flask:
 
     app = Flask(__name__, static_folder=None)  # an API: no /static route
     app.config.from_object(config)
+    app.session_interface = NoCookieSessions()
 
     db.init_app(app)
     # Batch mode lets Alembic alter SQLite tables by copying them.
