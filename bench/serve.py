@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""HTTP throughput of generated projects against bare apps, or of server choices, with wrk.
+
+    python bench/serve.py                      # bare vs generated, every framework, /health and items
+    python bench/serve.py --smoke              # the same with ~2 s load runs (CI smoke)
+    python bench/serve.py --variants           # server choice: each generated project under several servers
+
+Every server runs at once on its own loopback port; the load runs are interleaved (the order
+reverses every round), so a slower or busier moment of a shared machine hits all servers alike.
+Ratios are taken per round and their median reported. Results go to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from projects import BENCH, FRAMEWORKS, Project, ensure_project, pip_install, run
+
+ITEMS = 20  # one full default page
+ENDPOINTS = {"health": "/health", "items": "/api/v1/items"}
+VARIANT_PACKAGES = ("gunicorn==27.0.1", "uvicorn[standard]==0.54.0", "uvicorn-worker==0.4.0")
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Server:
+    framework: str
+    kind: str  # "bare" or "generated"
+    label: str  # the server command, in words
+    argv: list[str]
+    cwd: Path
+    env: dict[str, str]
+    port: int
+    default: bool = False  # the template's own server (the reference of --variants)
+    endpoints: list[str] = field(default_factory=lambda: ["health"])
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.framework} {self.kind}: {self.label}"
+
+    def url(self, endpoint: str) -> str:
+        return f"http://127.0.0.1:{self.port}{ENDPOINTS[endpoint]}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def production_env(project: Project, database_url: str, workers: int, port: int, secret: str) -> dict[str, str]:
+    """What a deployment sets: production settings, a real key, the database, the bind address."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "DJANGO_", "FLASK_"))}
+    env.update(
+        ENVIRONMENT="production",
+        SECRET_KEY=secret,
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        ACCESS_TOKEN_EXPIRE_MINUTES="240",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY=str(workers),
+        PATH=f"{project.bin}:{env.get('PATH', '')}",
+    )
+    return env
+
+
+def bare_server(project: Project, workers: int) -> Server:
+    """The framework's few-line app under its usual server, in the generated project's .venv."""
+    port = free_port()
+    bind = ["-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
+    argv = {
+        "fastapi": [f"{project.bin}/uvicorn", "fastapi_app:app", "--port", str(port), "--workers", str(workers)],
+        "django": [f"{project.bin}/gunicorn", *bind, "django_app:application"],
+        "flask": [f"{project.bin}/gunicorn", *bind, "flask_app:app"],
+    }[project.framework]
+    label = f"{'uvicorn' if project.framework == 'fastapi' else 'gunicorn sync'} w={workers}"
+    return Server(project.framework, "bare", label, argv, BENCH / "bare", dict(os.environ), port)
+
+
+def generated_servers(project: Project, database_url: str, workers: int, variants: bool) -> list[Server]:
+    """`make serve` (the template's server), and with variants the alternatives worth measuring."""
+    many = 2 * CORES + 1  # gunicorn's documented rule of thumb
+    pkg = project.package
+    conf = ["-c", "gunicorn.conf.py"] if (project.path / "gunicorn.conf.py").is_file() else []
+    gthread = ["gunicorn", *conf, "-k", "gthread", "--threads", "4"]
+    uvicorn_worker = ["gunicorn", *conf, "-k", "uvicorn_worker.UvicornWorker"]
+    # (label, argv or None for `make serve`, worker count, is the template's default)
+    choices: list[tuple[str, list[str] | None, int, bool]]
+    if project.framework == "django":
+        uvicorn = ["uvicorn", f"{pkg}.asgi:application", "--host", "127.0.0.1", "--port", "{port}"]
+        choices = [
+            (f"gunicorn sync w={workers} (make serve)", None, workers, True),
+            (f"gunicorn sync w={many}", None, many, False),
+            (f"gunicorn gthread w={workers} threads=4", [*gthread, f"{pkg}.wsgi"], workers, False),
+            (f"gunicorn+uvicorn-worker w={workers} (ASGI)", [*uvicorn_worker, f"{pkg}.asgi"], workers, False),
+            (f"uvicorn w={workers} (ASGI)", [*uvicorn, "--workers", str(workers)], workers, False),
+        ]
+    elif project.framework == "flask":
+        choices = [
+            (f"gunicorn sync w={workers} (make serve)", None, workers, True),
+            (f"gunicorn sync w={many}", None, many, False),
+            (f"gunicorn gthread w={workers} threads=4", [*gthread, f"{pkg}:create_app()"], workers, False),
+            (f"gunicorn gthread w={many} threads=4", [*gthread, f"{pkg}:create_app()"], many, False),
+        ]
+    else:  # no gunicorn.conf.py: the options that make serve's uvicorn has
+        # gunicorn takes its worker count from WEB_CONCURRENCY.
+        bind = ["gunicorn", "-b", "127.0.0.1:{port}", "--no-control-socket", "--access-logfile", "-"]
+        app = f"{pkg}.main:app"
+        choices = [
+            (f"uvicorn w={workers} (make serve)", None, workers, True),
+            (f"gunicorn+uvicorn-worker w={workers}", [*bind, *uvicorn_worker[-2:], app], workers, False),
+            (f"gunicorn asgi w={workers}", [*bind, "-k", "asgi", app], workers, False),
+        ]
+    if not variants:
+        choices = choices[:1]
+    servers = []
+    secret = secrets.token_hex(32)  # one key for all, so that one token serves every variant
+    for label, argv, count, default in choices:
+        port = free_port()
+        command = ["make", "serve"] if argv is None else [a.replace("{port}", str(port)) for a in argv]
+        env = production_env(project, database_url, count, port, secret)
+        servers.append(Server(project.framework, "generated", label, command, project.path, env, port, default))
+    return servers
+
+
+def prepare_database(project: Project, env: dict[str, str]) -> str:
+    """A fresh, migrated database for the project: a SQLite file, or one on TEST_POSTGRES_URL."""
+    if base := os.environ.get("TEST_POSTGRES_URL"):
+        name = f"bench_{project.framework}"
+        run(["psql", base, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=60)
+        run(["psql", base, "-qc", f"CREATE DATABASE {name}"], timeout=60)
+        url = base.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        path = project.path / "bench.db"
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    env = {**env, "DATABASE_URL": url}
+    run(["make", "migrate"], cwd=project.path, env=env, timeout=300)
+    if project.framework == "django":  # as the Dockerfile does; WhiteNoise then finds its folder
+        run([f"{project.bin}/python", "manage.py", "collectstatic", "--noinput"], cwd=project.path, env=env)
+    return url
+
+
+def start(server: Server, log_dir: Path) -> None:
+    log = open(log_dir / f"{re.sub(r'[^a-z0-9]+', '-', server.name.lower())}.log", "wb")  # noqa: SIM115
+    with log:  # the child keeps its own descriptor
+        server.process = subprocess.Popen(
+            server.argv, cwd=server.cwd, env=server.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(server: Server) -> None:
+    """End the server's whole process group: SIGTERM, then SIGKILL after 15 s."""
+    process = server.process
+    if process is None:
+        return
+    for sig, grace in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    # A worker that outlived its master is still in the group.
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def request(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    req = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw or b"null")
+    except ValueError:
+        return status, raw[:200].decode(errors="replace")
+
+
+def wait_ready(server: Server, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        assert server.process is not None
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}; see its log")
+        try:
+            if request("GET", server.url("health"))[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{server.name} did not answer /health in time")
+
+
+def seed(server: Server) -> str | None:
+    """Register, log in and create a page of items; the token, or None without the items API."""
+    base = f"http://127.0.0.1:{server.port}/api/v1"
+    credentials = {"email": f"bench-{secrets.token_hex(4)}@example.com", "password": secrets.token_hex(8)}
+    status, body = request("POST", f"{base}/auth/register", credentials)
+    if status != 201:
+        print(f"[{server.framework}] no items run: register answered {status} {body}", file=sys.stderr)
+        return None
+    status, body = request("POST", f"{base}/auth/login", credentials)
+    token = body.get("access_token") if status == 200 and isinstance(body, dict) else None
+    if not token:
+        print(f"[{server.framework}] no items run: login answered {status}", file=sys.stderr)
+        return None
+    for n in range(ITEMS):
+        request("POST", f"{base}/items", {"title": f"item {n}", "description": "x" * 100}, token)
+    return token
+
+
+def check(server: Server, token: str | None) -> None:
+    """Keep only the endpoints that answer as the contract says, so wrk never measures errors."""
+    status, body = request("GET", server.url("health"))
+    if (status, body) != (200, {"status": "ok"}):
+        raise RuntimeError(f"{server.name}: /health answered {status} {body!r}")
+    if server.kind == "generated" and token:
+        status, body = request("GET", server.url("items"), token=token)
+        if status == 200 and isinstance(body, dict) and len(body.get("results", [])) == ITEMS:
+            server.endpoints = ["health", "items"]
+        else:
+            print(f"{server.name}: items answered {status}; measuring /health only", file=sys.stderr)
+
+
+WRK_LINE = {
+    "p50": re.compile(r"^\s*50%\s+([\d.]+)(us|ms|s)\s*$", re.M),
+    "p99": re.compile(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", re.M),
+}
+
+
+def wrk(url: str, args: argparse.Namespace, duration: int, token: str | None) -> dict[str, float]:
+    header = ["-H", f"Authorization: Bearer {token}"] if token else []
+    argv = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    result = subprocess.run([*argv, *header, url], capture_output=True, text=True, timeout=duration + 30, check=True)
+    out = result.stdout
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    for key, pattern in WRK_LINE.items():
+        match = pattern.search(out)
+        figures[f"{key}_ms"] = float(match.group(1)) * scale[match.group(2)] if match else float("nan")
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    figures["socket_errors"] = sum(map(int, errors.groups())) if errors else 0
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
+    return figures
+
+
+def process_tree(root: int) -> dict[int, int]:
+    """pid -> ppid of root and all its descendants."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree = {root: parents.get(root, 0)}
+    grew = True
+    while grew:
+        grew = False
+        for pid, ppid in parents.items():
+            if ppid in tree and pid not in tree:
+                tree[pid] = ppid
+                grew = True
+    return tree
+
+
+def vm_rss_mib(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(match.group(1)) / 1024 if match else float("nan")
+
+
+def memory(server: Server) -> dict[str, Any]:
+    """VmRSS of each worker (the leaves of the server's process tree) and of the whole server."""
+    assert server.process is not None
+    tree = process_tree(server.process.pid)
+    python = {}
+    for pid in tree:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "python" in cmdline and "resource_tracker" not in cmdline:
+            python[pid] = cmdline
+    workers = [pid for pid in python if pid not in tree.values()]
+    return {
+        "worker_rss_mib": [round(vm_rss_mib(pid), 1) for pid in workers],
+        "total_rss_mib": round(sum(vm_rss_mib(pid) for pid in python), 1),
+    }
+
+
+def versions(project: Project) -> dict[str, str]:
+    names = ["python", "django", "flask", "fastapi", "starlette", "pydantic", "gunicorn", "uvicorn", "uvloop"]
+    code = (
+        "import importlib.metadata as m, json, platform\n"
+        f"out = {{'python': platform.python_version()}}\n"
+        f"for n in {names[1:]!r}:\n"
+        "    try: out[n] = m.version(n)\n"
+        "    except m.PackageNotFoundError: pass\n"
+        "print(json.dumps(out))"
+    )
+    result = subprocess.run([f"{project.bin}/python", "-c", code], capture_output=True, text=True, timeout=60)
+    return json.loads(result.stdout) if result.returncode == 0 else {}
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    return {
+        "cpu": model.group(1) if model else platform.processor(),
+        "cores": CORES,
+        "kernel": platform.release(),
+        "bench_python": platform.python_version(),
+    }
+
+
+def rounds_order(servers: list[Server], rounds: int) -> Iterator[tuple[int, Server]]:
+    for n in range(rounds):
+        for server in servers if n % 2 == 0 else reversed(servers):
+            yield n, server
+
+
+def reference_of(server: Server, servers: list[Server]) -> Server | None:
+    """What a server's req/s is divided by: the bare app, or else the template's own server."""
+    others = [s for s in servers if s.framework == server.framework and s is not server]
+    if server.kind == "bare":
+        return None
+    if bare := next((s for s in others if s.kind == "bare"), None):
+        return bare
+    return None if server.default else next((s for s in others if s.default), None)
+
+
+Runs = dict[tuple[str, str], list[dict[str, float]]]
+
+
+def summarize(servers: list[Server], runs: Runs, mem: dict[str, Any]) -> list[dict[str, Any]]:
+    """Medians per server and endpoint, and the median per-round ratio to the reference server."""
+    rows = []
+    for server in servers:
+        reference = reference_of(server, servers)
+        for endpoint in server.endpoints:
+            mine = runs[(server.name, endpoint)]
+            row: dict[str, Any] = {
+                "framework": server.framework,
+                "kind": server.kind,
+                "server": server.label,
+                "default": server.default,
+                "endpoint": ENDPOINTS[endpoint],
+                "rps": round(statistics.median(r["rps"] for r in mine), 1),
+                "p50_ms": round(statistics.median(r["p50_ms"] for r in mine), 2),
+                "p99_ms": round(statistics.median(r["p99_ms"] for r in mine), 2),
+                "errors": int(sum(r["socket_errors"] + r["non_2xx"] for r in mine)),
+                "rounds": [r["rps"] for r in mine],
+                **mem[server.name],
+            }
+            theirs = runs.get((reference.name, endpoint)) if reference else None
+            if reference and theirs:
+                ratios = [a["rps"] / b["rps"] for a, b in zip(mine, theirs, strict=True) if b["rps"]]
+                row["ratio"] = round(statistics.median(ratios), 3)
+                row["ratio_to"] = reference.name
+            rows.append(row)
+    return rows
+
+
+def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    load = meta["load"]
+    lines = [
+        f"wrk -t{load['threads']} -c{load['connections']} -d{load['duration']}s, {load['rounds']} interleaved rounds"
+        f" (medians), {load['workers']} workers unless named; {meta['machine']['cpu']}, {CORES} cores;"
+        f" load average {meta['loadavg_before']} before, {meta['loadavg_after']} after",
+        "",
+        "| framework | server | endpoint | req/s | p50 ms | p99 ms | RSS/worker MiB | RSS total MiB | ratio | errors |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        worker = statistics.mean(r["worker_rss_mib"]) if r["worker_rss_mib"] else float("nan")
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "—"
+        lines.append(
+            f"| {r['framework']} | {r['kind']}: {r['server']} | {r['endpoint']} | {r['rps']:.0f} | {r['p50_ms']:.1f}"
+            f" | {r['p99_ms']:.1f} | {worker:.0f} | {r['total_rss_mib']:.0f} | {ratio} | {r['errors']} |"
+        )
+    lines.append("")
+    lines.append("ratio: req/s over the bare app's (with --variants, over the template's own server's);")
+    lines.append("the median of the per-round ratios.")
+    return "\n".join(lines) + "\n"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated (default: all)")
+    parser.add_argument("--variants", action="store_true", help="compare server choices instead of bare vs generated")
+    parser.add_argument("--only", help="--variants: only labels matching this regex, and make serve")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes per server (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (default 1: leaves the cores to servers)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per load run (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of discarded load before each run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--smoke", action="store_true", help="CI smoke: 2 s runs, 1 s warm-up, one round")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pyweb-bench"), help="where projects are generated")
+    parser.add_argument("--fresh", action="store_true", help="generate and install the projects anew")
+    parser.add_argument("--results", type=Path, default=BENCH / "results", help="where the JSON and markdown go")
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration, args.warmup, args.rounds = 2, 1, 1
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks on kill too
+    frameworks = [f.strip() for f in args.frameworks.split(",") if f.strip()]
+    if unknown := set(frameworks) - set(FRAMEWORKS):
+        sys.exit(f"unknown frameworks: {', '.join(sorted(unknown))}")
+    database = "postgresql" if os.environ.get("TEST_POSTGRES_URL") else "sqlite"
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_dir = args.workdir / "logs" / stamp
+    log_dir.mkdir(parents=True, exist_ok=True)
+    args.results.mkdir(parents=True, exist_ok=True)
+
+    servers: list[Server] = []
+    tokens: dict[str, str | None] = {}
+    package_versions = {}
+    for framework in frameworks:
+        project = ensure_project(framework, args.workdir / database, database, args.fresh)
+        if args.variants:
+            pip_install(project, *VARIANT_PACKAGES)
+        package_versions[framework] = versions(project)
+        url = prepare_database(project, production_env(project, "", args.workers, 0, secrets.token_hex(32)))
+        if not args.variants:
+            servers.append(bare_server(project, args.workers))
+        generated = generated_servers(project, url, args.workers, args.variants)
+        servers += [s for s in generated if s.default or not args.only or re.search(args.only, s.label)]
+
+    loadavg_before = os.getloadavg()
+    runs: Runs = {}
+    mem: dict[str, Any] = {}
+    with ExitStack() as stack:
+        for server in servers:
+            stack.callback(stop, server)
+            start(server, log_dir)
+        deadline = time.monotonic() + 120
+        for server in servers:
+            wait_ready(server, deadline)
+        for framework in frameworks:
+            first = next(s for s in servers if s.framework == framework and s.kind == "generated")
+            tokens[framework] = seed(first)
+        for server in servers:
+            check(server, tokens.get(server.framework))
+        for n, server in rounds_order(servers, args.rounds):
+            for endpoint in server.endpoints:
+                token = tokens[server.framework] if endpoint == "items" else None
+                if args.warmup:
+                    wrk(server.url(endpoint), args, args.warmup, token)
+                figures = wrk(server.url(endpoint), args, args.duration, token)
+                runs.setdefault((server.name, endpoint), []).append(figures)
+                rps = figures["rps"]
+                print(f"round {n + 1}: {server.name} {ENDPOINTS[endpoint]}: {rps:.0f} req/s", file=sys.stderr)
+        for server in servers:
+            mem[server.name] = memory(server)
+
+    meta = {
+        "date": stamp,
+        "machine": machine(),
+        "versions": package_versions,
+        "database": database,
+        "loadavg_before": [round(x, 2) for x in loadavg_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "load": {k: getattr(args, k) for k in ("threads", "connections", "duration", "warmup", "rounds", "workers")},
+        "commands": {s.name: shlex.join(s.argv) for s in servers},
+    }
+    rows = summarize(servers, runs, mem)
+    name = f"serve-{'variants' if args.variants else 'bare'}-{stamp}"
+    (args.results / f"{name}.json").write_text(json.dumps({"meta": meta, "results": rows}, indent=2) + "\n")
+    table = markdown(rows, meta)
+    (args.results / f"{name}.md").write_text(table)
+    print(table)
+    print(f"written: {args.results / name}.json and .md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
