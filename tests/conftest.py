@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -63,6 +64,24 @@ def get_json(url: str) -> tuple[int, object]:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def wait_until_answering(
+    url: str, *, is_running: Callable[[], bool], server_log: Callable[[], str], seconds: float = 60
+) -> None:
+    """Poll `url` until the server answers; fail with its log if it stops or stays silent.
+
+    A socket timeout counts as "not yet": the socket accepts before the workers have booted.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        assert is_running(), f"the server stopped:\n{server_log()}"
+        try:
+            get_json(url)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            assert time.monotonic() < deadline, f"no answer from {url} within {seconds:.0f} s:\n{server_log()}"
+            time.sleep(0.3)
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT, free_port, get_json, python_for, require_tool
+from tests.conftest import REPO_ROOT, free_port, get_json, python_for, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
 
 pytestmark = pytest.mark.e2e
@@ -78,16 +76,7 @@ def serving(project: Path, **env: str) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, f"make serve exited:\n{log_path.read_text()}"
-            try:
-                get_json(f"{base}/health")
-                break
-            # A timeout too: the socket accepts connections before the workers have booted.
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert time.monotonic() < deadline, f"make serve did not answer within 60 s:\n{log_path.read_text()}"
-                time.sleep(0.3)
+        wait_until_answering(f"{base}/health", is_running=lambda: server.poll() is None, server_log=log_path.read_text)
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)

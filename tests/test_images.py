@@ -14,9 +14,6 @@ import re
 import subprocess
 import sys
 import tarfile
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -26,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool
+from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
 
 pytestmark = pytest.mark.e2e
@@ -117,17 +114,14 @@ def compose_environment(project: Path, **ours: str) -> list[str]:
 
 
 def wait_for(url: str, container: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=3).close()
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            state = podman("inspect", "--format", "{{.State.Status}}", container).stdout.strip()
-            logs = podman("logs", container, check=False)
-            assert state == "running", f"container {state}:\n{logs.stdout}\n{logs.stderr}"
-            assert time.monotonic() < deadline, f"no answer from {url} within 60 s:\n{logs.stderr}"
-            time.sleep(0.5)
+    def container_log() -> str:
+        logs = podman("logs", container, check=False)
+        return f"{logs.stdout}\n{logs.stderr}"
+
+    def is_running() -> bool:
+        return podman("inspect", "--format", "{{.State.Status}}", container).stdout.strip() == "running"
+
+    wait_until_answering(url, is_running=is_running, server_log=container_log)
 
 
 @dataclass
