@@ -27,6 +27,13 @@ def test_health_answers_ok(client: Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
+def test_health_answers_json_whatever_the_client_accepts(client: Client) -> None:
+    response = client.get("/health", headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
 def test_health_answers_head_requests(client: Client) -> None:
     assert client.head("/health").status_code == 200
 

@@ -3,6 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("health", views.health, name="health"),
-    path("ready", views.ready, name="ready"),
+    path("health", views.HealthView.as_view(), name="health"),
+    path("ready", views.ReadyView.as_view(), name="ready"),
 ]
