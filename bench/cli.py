@@ -110,7 +110,8 @@ def markdown(report: dict[str, Any]) -> str:
         if "failed" in r:
             lines.append(f"| `make test` ({framework}) | {r['failed']}: {r['pytest']} | | | |")
         else:
-            add(f"`make test` ({framework}: {r['pytest']}; `make install` took {r['install_s']} s)", r["test"], TARGETS["test"])
+            name = f"`make test` ({framework}: {r['pytest']}; `make install` took {r['install_s']} s)"
+            add(name, r["test"], TARGETS["test"])
             add(f"`make coverage` ({framework}: the same with coverage)", r["coverage"], None)
     if report["imports"]:
         lines += ["", "Costliest imports of `pyweb --help` (`-X importtime`, one run; `a > b`: b imported by a):", ""]

@@ -155,3 +155,17 @@ def test_store_reuses_a_tag_and_records_a_changed_checkout_as_post_release(tmp_p
     (source / "templates" / "flask" / "EXTRA.md").write_text("changed\n")
     assert ensure_version("3.0.0", source=source, store=store)[1] == "3.0.0.post1"
     assert git(store, "status", "--porcelain") == ""
+
+
+def test_store_answers_an_unchanged_source_from_its_record(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    source = template_copy(tmp_path / "template")
+    ensure_version("3.0.0", source=source, store=store)
+    shutil.rmtree(store / "templates")  # the full comparison would copy it back
+
+    assert ensure_version("3.0.0", source=source, store=store)[1] == "3.0.0"
+    assert not (store / "templates").exists()
+    # A new version, or an executable bit, is a change like any other.
+    assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0"
+    (source / "copier.yml").chmod(0o755)
+    assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0.post1"

@@ -11,6 +11,7 @@ after installing a newer pyweb, any `pyweb new` or `pyweb update` adds the new t
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -55,6 +56,37 @@ def _locked(store: Path) -> Iterator[None]:
         yield
 
 
+def _fingerprint(source: Path, version: str) -> str:
+    """The version, and every template file's path, executable bit and content, hashed."""
+    digest = hashlib.sha256(version.encode())
+    for item in TEMPLATE_ITEMS:
+        root = source / item
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"\0{path.relative_to(source)}\0{os.access(path, os.X_OK)}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _recorded_tag(store: Path, fingerprint: str) -> str | None:
+    """The tag made earlier from exactly this source, if the store still has it."""
+    record = store / ".git" / "pyweb-fingerprints" / fingerprint
+    if not record.is_file():
+        return None
+    tag = record.read_text().strip()
+    try:
+        _git(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
+    except subprocess.CalledProcessError:
+        return None
+    return tag
+
+
+def _record_tag(store: Path, fingerprint: str, tag: str) -> None:
+    records = store / ".git" / "pyweb-fingerprints"
+    records.mkdir(exist_ok=True)
+    (records / fingerprint).write_text(f"{tag}\n")
+
+
 def _tags_of(store: Path, version: str) -> list[str]:
     """This version's tags in the store (X, then X.post1, X.post2, ...), oldest first."""
     base = Version(version)
@@ -80,7 +112,11 @@ def ensure_version(
     """
     source = source or bundled_template_root()
     store = store or default_store()
+    fingerprint = _fingerprint(source, version)
     with _locked(store):
+        # Seen before: skip copying the template and asking git to compare trees.
+        if (store / ".git").is_dir() and (tag := _recorded_tag(store, fingerprint)):
+            return store, tag
         if not (store / ".git").is_dir():
             store.mkdir(parents=True, exist_ok=True)
             _git(store, "init", "--quiet", "--initial-branch=main")
@@ -99,8 +135,10 @@ def ensure_version(
         for tag in reversed(tags):
             if _git(store, "rev-parse", f"{tag}^{{tree}}") == tree:
                 _git(store, "reset", "--quiet", "--hard")
+                _record_tag(store, fingerprint, tag)
                 return store, tag
         tag = version if not tags else f"{Version(version).base_version}.post{len(tags)}"
         _git(store, "commit", "--quiet", "--allow-empty", "--message", f"pyweb-scaffold templates {tag}")
         _git(store, "tag", tag)
+        _record_tag(store, fingerprint, tag)
         return store, tag
