@@ -22,6 +22,12 @@ if (
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 
+# Each worker keeps its database connection between requests for up to a minute (Django's
+# default opens one per request, which on PostgreSQL costs more than the request itself) and
+# checks it before reuse, so a restarted database costs a reconnect rather than an error.
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 # `collectstatic` gathers the static files here (the Docker build does); WhiteNoise serves them.
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
