@@ -1,6 +1,5 @@
 """Password hashing with Argon2 (pwdlib), off the event loop."""
 
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends
@@ -8,11 +7,14 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from starlette.concurrency import run_in_threadpool
 
+# Argon2id with pwdlib's recommended parameters.
+PASSWORD_HASHER = PasswordHash((Argon2Hasher(),))
 
-@lru_cache
-def get_password_hasher() -> PasswordHash:
-    """Argon2id with pwdlib's recommended parameters; a dependency, so tests can swap it."""
-    return PasswordHash((Argon2Hasher(),))
+
+# `async def` for the same reason as config.app_settings: no worker thread for a lookup.
+async def get_password_hasher() -> PasswordHash:
+    """The hasher, as a dependency, so that tests can swap it."""
+    return PASSWORD_HASHER
 
 
 PasswordHasherDep = Annotated[PasswordHash, Depends(get_password_hasher)]
