@@ -68,9 +68,13 @@ def _fingerprint(source: Path, version: str) -> str:
     return digest.hexdigest()
 
 
+def _fingerprint_records(store: Path) -> Path:
+    return store / ".git" / "pyweb-fingerprints"
+
+
 def _recorded_tag(store: Path, fingerprint: str) -> str | None:
     """The tag made earlier from exactly this source, if the store still has it."""
-    record = store / ".git" / "pyweb-fingerprints" / fingerprint
+    record = _fingerprint_records(store) / fingerprint
     if not record.is_file():
         return None
     tag = record.read_text().strip()
@@ -82,7 +86,7 @@ def _recorded_tag(store: Path, fingerprint: str) -> str | None:
 
 
 def _record_tag(store: Path, fingerprint: str, tag: str) -> None:
-    records = store / ".git" / "pyweb-fingerprints"
+    records = _fingerprint_records(store)
     records.mkdir(exist_ok=True)
     (records / fingerprint).write_text(f"{tag}\n")
 
@@ -115,7 +119,7 @@ def ensure_version(
     fingerprint = _fingerprint(source, version)
     with _locked(store):
         # Seen before: skip copying the template and asking git to compare trees.
-        if (store / ".git").is_dir() and (tag := _recorded_tag(store, fingerprint)):
+        if tag := _recorded_tag(store, fingerprint):
             return store, tag
         if not (store / ".git").is_dir():
             store.mkdir(parents=True, exist_ok=True)
