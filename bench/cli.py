@@ -124,7 +124,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated (default: all)")
     parser.add_argument("--runs", type=int, default=10, help="hyperfine runs of the quick commands (default 10)")
-    parser.add_argument("--test-runs", type=int, default=3, help="hyperfine runs of each make test (default 3)")
+    parser.add_argument("--test-runs", type=int, default=3, help="hyperfine runs of each suite command (default 3)")
     parser.add_argument("--no-tests", action="store_true", help="skip make install / make test / make coverage")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="where the JSON and markdown go")
     args = parser.parse_args()
@@ -134,8 +134,8 @@ def main() -> None:
     if not pyweb.exists() or not copier.exists():
         sys.exit(f"no pyweb or copier next to {sys.executable}: run with the Python of pyweb's environment")
 
-    # Like a developer's machine, let Python cache bytecode: `uv pip install` compiles none, and
-    # without the cache every run of a suite compiles all its imports again.
+    # Like a developer's machine, let Python cache bytecode: without the cache, every run
+    # compiles pyweb's (editable) modules and the projects' own modules and tests again.
     bytecode_disabled = os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None
     report: dict[str, Any] = {"date": datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"), "new": {}, "tests": {}}
     report["bytecode_cache_was_disabled"] = bytecode_disabled
