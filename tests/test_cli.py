@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,6 +117,38 @@ def test_existing_empty_destination_is_used(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert pyweb("new", str(tmp_path / "empty"), "--defaults").exit_code == 0
     assert (tmp_path / "empty" / "Makefile").is_file()
+
+
+def test_new_dot_renders_into_the_working_folder_without_replacing_it(tmp_path: Path) -> None:
+    """The user's shell stays in a live folder: the same directory, now holding the project."""
+    here = tmp_path / "svc"
+    here.mkdir()
+    inode = here.stat().st_ino
+    result = subprocess.run(
+        [sys.executable, "-m", "pyweb_scaffold", "new", ".", "--defaults", "--framework", "flask"],
+        cwd=here,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert here.stat().st_ino == inode
+    assert (here / "Makefile").is_file() and (here / ".git").is_dir()
+    assert not [entry for entry in here.iterdir() if ".pyweb-" in entry.name]
+    assert yaml.safe_load((here / ".copier-answers.yml").read_text())["project_name"] == "svc"
+
+
+def test_failed_render_into_the_working_folder_leaves_it_empty(tmp_path: Path) -> None:
+    here = tmp_path / "svc"
+    here.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "pyweb_scaffold", "new", ".", "--defaults", "--data", "python_version=2.7"],
+        cwd=here,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert here.is_dir() and not list(here.iterdir())
 
 
 @pytest.mark.parametrize(

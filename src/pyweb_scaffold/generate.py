@@ -34,13 +34,16 @@ class NewProject:
 
 
 def check_destination(destination: Path) -> None:
-    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
-        raise GenerationError(f"{destination} already exists and is not empty; choose a new folder")
-    parent = destination.parent
-    if not parent.is_dir():
-        raise GenerationError(f"the parent folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise GenerationError(f"cannot write to {parent}")
+    if destination.exists():
+        if not destination.is_dir() or any(destination.iterdir()):
+            raise GenerationError(f"{destination} already exists and is not empty; choose a new folder")
+        writable = destination
+    else:
+        writable = destination.parent
+        if not writable.is_dir():
+            raise GenerationError(f"the parent folder {writable} does not exist")
+    if not os.access(writable, os.W_OK | os.X_OK):
+        raise GenerationError(f"cannot write to {writable}")
 
 
 def check_package_name(project: NewProject) -> None:
@@ -127,7 +130,11 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     else:
         src, ref = str(bundled_template_root()), None
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.pyweb-", dir=destination.parent))
+    # An existing (empty) folder is kept, since it may be the user's working directory: the
+    # project is staged inside it and its entries moved up. A new folder is staged beside it.
+    in_place = destination.exists()
+    staging_parent = destination if in_place else destination.parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.pyweb-", dir=staging_parent))
     try:
         run_copy(
             src,
@@ -141,9 +148,25 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
         )
         if project.git and have_git:
             _initial_commit(staging)
-        if destination.exists():
-            destination.rmdir()  # empty, as checked above
-        staging.rename(destination)
+        if in_place:
+            _move_contents(staging, destination)
+            staging.rmdir()
+        else:
+            staging.rename(destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _move_contents(source: Path, destination: Path) -> None:
+    """Move every entry of `source` into the empty `destination`; on any failure, none stays moved."""
+    moved: list[Path] = []
+    try:
+        for entry in source.iterdir():
+            target = destination / entry.name
+            entry.rename(target)
+            moved.append(target)
+    except BaseException:
+        for target in moved:
+            shutil.rmtree(target) if target.is_dir() and not target.is_symlink() else target.unlink()
         raise
