@@ -135,10 +135,40 @@ def test_pyweb_update_adds_the_installed_version_to_the_store(tmp_path: Path, mo
     assert INSTALL_HELP + "\n" in makefile and "[old]" not in makefile
 
     dirty = CliRunner().invoke(main, ["update", str(project)])
-    assert dirty.exit_code != 0 and "Destination repository is dirty" in dirty.output
+    assert dirty.exit_code != 0 and "has uncommitted changes; commit or stash them" in dirty.output
     commit_all(project, "template update")
     again = CliRunner().invoke(main, ["update", str(project)], catch_exceptions=False)
     assert again.exit_code == 0 and "Already on the newest template" in again.output
+
+
+def pyweb_update_in_a_subprocess(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pyweb_scaffold", "update", str(project)], capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("/nowhere/pyweb-scaffold/templates", "is not on this machine; set _src_path there"),
+        ("file:///nowhere/template.git", "the update from file:///nowhere/template.git failed: "),
+    ],
+)
+def test_pyweb_update_with_an_unreachable_template_says_so_in_one_line(
+    versions: tuple[Path, Path], tmp_path: Path, source: str, expected: str
+) -> None:
+    project = tmp_path / "svc"
+    generate(versions[0], "1.0.0", project)
+    edit(project / ".copier-answers.yml", f"_src_path: {versions[0]}", f"_src_path: {source}")
+    commit_all(project, "the template moved")
+
+    result = pyweb_update_in_a_subprocess(project)
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0], result.stderr
+    assert not git(project, "status", "--porcelain")
 
 
 def test_pyweb_update_refuses_a_folder_that_is_not_a_project(tmp_path: Path) -> None:
