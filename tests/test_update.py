@@ -130,7 +130,7 @@ def test_pyweb_update_adds_the_installed_version_to_the_store(tmp_path: Path, mo
 
     assert result.exit_code == 0, result.output
     assert recorded_commit(project).startswith(__version__)
-    assert f"from 0.0.1 to {recorded_commit(project)}" in result.output
+    assert f"Updated the template: 0.0.1 -> {recorded_commit(project)}" in result.output
     makefile = (project / "Makefile").read_text()
     assert INSTALL_HELP + "\n" in makefile and "[old]" not in makefile
 
@@ -139,6 +139,61 @@ def test_pyweb_update_adds_the_installed_version_to_the_store(tmp_path: Path, mo
     commit_all(project, "template update")
     again = CliRunner().invoke(main, ["update", str(project)], catch_exceptions=False)
     assert again.exit_code == 0 and "Already on the newest template" in again.output
+
+
+def test_pyweb_update_lists_changed_and_conflicted_files_and_fails_while_conflicts_remain(
+    versions: tuple[Path, Path], tmp_path: Path
+) -> None:
+    store, source = versions
+    project = tmp_path / "svc"
+    generate(store, "1.0.0", project)
+    edit(project / "Makefile", INSTALL_HELP, INSTALL_HELP + " [ours]")
+    commit_all(project, "our Makefile wording")
+    release_v2(store, source)
+
+    result = CliRunner().invoke(main, ["update", str(project)])
+
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert "Updated the template: 1.0.0 -> 2.0.0" in lines
+    assert "  conflict  Makefile" in lines and "  changed   CONTRIBUTING.md" in lines
+    assert "Error: 1 file(s) in conflict: resolve the markers, then commit" in lines
+
+
+def test_pyweb_update_pretend_changes_nothing(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    store, source = versions
+    project = tmp_path / "svc"
+    generate(store, "1.0.0", project)
+    release_v2(store, source)
+
+    result = CliRunner().invoke(main, ["update", "--pretend", str(project)])
+
+    assert result.exit_code == 0, result.output
+    assert "nothing was changed" in result.output
+    assert not git(project, "status", "--porcelain")
+    assert recorded_commit(project) == "1.0.0"
+
+
+def test_pyweb_update_data_changes_an_earlier_answer(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    """Turning on Kubernetes after the fact brings its manifests, on the same template version."""
+    project = tmp_path / "svc"
+    generate(versions[0], "1.0.0", project)
+    assert not (project / "k8s").exists()
+
+    result = CliRunner().invoke(main, ["update", "--data", "kubernetes=true", str(project)])
+
+    assert result.exit_code == 0, result.output
+    assert "  changed   k8s/deployment.yaml" in result.output.splitlines()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["kubernetes"] is True
+    assert (project / "k8s" / "deployment.yaml").is_file()
+
+
+def test_pyweb_update_refuses_unknown_answers(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    project = tmp_path / "svc"
+    generate(versions[0], "1.0.0", project)
+    result = CliRunner().invoke(main, ["update", "--data", "colour=blue", str(project)])
+    assert result.exit_code != 0 and "unknown question(s) colour" in result.output
+    assert not git(project, "status", "--porcelain")
 
 
 def pyweb_update_in_a_subprocess(project: Path) -> subprocess.CompletedProcess[str]:

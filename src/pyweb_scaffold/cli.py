@@ -211,24 +211,50 @@ def new_command(
 )
 @click.option("--vcs-ref", metavar="REF", help="Update to this template tag or commit instead of the newest.")
 @click.option(
+    "--data",
+    "data_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Change an earlier answer during the update (repeatable), e.g. --data kubernetes=true.",
+)
+@click.option("--pretend", is_flag=True, help="Show what the update would do, change nothing.")
+@click.option(
     "--conflict",
     type=click.Choice(["inline", "rej"]),
     default="inline",
     help="Show conflicts as inline markers (default) or .rej files.",
 )
-def update_command(path: Path, defaults: bool, vcs_ref: str | None, conflict: str) -> None:
+def update_command(
+    path: Path, defaults: bool, vcs_ref: str | None, data_items: tuple[str, ...], pretend: bool, conflict: str
+) -> None:
     """Bring the project in PATH up to the newest template pyweb carries.
 
     Makes sure the template version of the installed pyweb is in the local template
     store, then runs `copier update`, which keeps your edits and marks real conflicts.
+    Lists the files it changed; exits non-zero while conflicts remain.
     """
-    from pyweb_scaffold import update
+    from pyweb_scaffold import generate, update
 
+    data = _parse_data(data_items, None)
     try:
-        before, after = update.update_project(path, defaults=defaults, vcs_ref=vcs_ref, conflict=conflict)
-    except update.UpdateError as error:
+        generate.check_data(data)
+        result = update.update_project(
+            path, defaults=defaults, vcs_ref=vcs_ref, conflict=conflict, data=data, pretend=pretend
+        )
+    except (generate.GenerationError, update.UpdateError) as error:
         raise click.ClickException(str(error)) from None
-    if before == after:
-        click.echo(f"Already on the newest template ({after}).")
-    else:
-        click.echo(f"Updated the template from {before} to {after}. Review with `git diff`, then commit.")
+    if pretend:
+        click.echo(f"Pretended the update from {result.before}; nothing was changed.")
+        return
+    if result.before == result.after and not result.changed:
+        click.echo(f"Already on the newest template ({result.after}).")
+        return
+    click.echo(f"Updated the template: {result.before} -> {result.after}")
+    for name in result.changed:
+        click.echo(f"  {'conflict' if name in result.conflicts else 'changed '}  {name}")
+    if result.conflicts:
+        raise click.ClickException(
+            f"{len(result.conflicts)} file(s) in conflict: resolve the markers"
+            f"{' and the .rej files' if conflict == 'rej' else ''}, then commit"
+        )
+    click.echo("Review with `git diff`, then commit.")

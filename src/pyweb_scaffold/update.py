@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -13,8 +15,45 @@ from pyweb_scaffold.template_source import default_store, ensure_version
 ANSWERS_FILE = ".copier-answers.yml"
 
 
+CONFLICT_MARKER = "<<<<<<< "
+
+
 class UpdateError(Exception):
     """Why a project cannot be updated, in one line."""
+
+
+@dataclass
+class UpdateResult:
+    before: str
+    after: str
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _changed_paths(project: Path) -> list[str]:
+    """Paths that differ from the last commit, new files included."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "-z"], cwd=project, capture_output=True, text=True
+    )
+    entries = [entry for entry in status.stdout.split("\0") if entry]
+    return sorted(entry[3:] for entry in entries)
+
+
+def _conflicted(project: Path, changed: list[str]) -> list[str]:
+    """Changed files holding copier's inline conflict markers, and its .rej files."""
+    found = []
+    for name in changed:
+        path = project / name
+        if name.endswith(".rej"):
+            found.append(name)
+        elif path.is_file():
+            try:
+                text = path.read_text()
+            except (UnicodeDecodeError, OSError):
+                continue
+            if any(line.startswith(CONFLICT_MARKER) for line in text.splitlines()):
+                found.append(name)
+    return found
 
 
 def _answers(project: Path) -> dict[str, object]:
@@ -49,8 +88,16 @@ def _one_line(error: BaseException) -> str:
     return lines[-1] if stderr else (lines[0] if lines else type(error).__name__)
 
 
-def update_project(project: Path, *, defaults: bool, vcs_ref: str | None, conflict: str) -> tuple[str, str]:
-    """Update `project`; returns the template version before and after."""
+def update_project(
+    project: Path,
+    *,
+    defaults: bool,
+    vcs_ref: str | None,
+    conflict: str,
+    data: dict[str, Any] | None = None,
+    pretend: bool = False,
+) -> UpdateResult:
+    """Update `project`: the template version before and after, the files changed and in conflict."""
     from copier import run_update
     from copier.errors import CopierError
     from plumbum import ProcessExecutionError
@@ -79,8 +126,14 @@ def update_project(project: Path, *, defaults: bool, vcs_ref: str | None, confli
             overwrite=True,
             vcs_ref=vcs_ref,
             conflict=conflict,  # type: ignore[arg-type]
+            data=data or {},
+            pretend=pretend,
+            quiet=not pretend,
             unsafe=False,
         )
     except (CopierError, ValueError, OSError, ProcessExecutionError, subprocess.CalledProcessError) as error:
         raise UpdateError(f"the update from {source} failed: {_one_line(error)}") from None
-    return before, _recorded_commit(project)
+    if pretend:
+        return UpdateResult(before, before)
+    changed = _changed_paths(project)
+    return UpdateResult(before, _recorded_commit(project), changed, _conflicted(project, changed))
