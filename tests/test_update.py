@@ -14,9 +14,10 @@ from copier import run_copy
 
 from pyweb_scaffold import __version__
 from pyweb_scaffold.cli import main
-from pyweb_scaffold.template_source import TEMPLATE_ITEMS, ensure_version
+from pyweb_scaffold.template_source import TEMPLATE_ITEMS, default_store, ensure_version, template_repository
 from tests.conftest import REPO_ROOT
 
+FRAMEWORKS = ["fastapi", "django", "flask"]
 INSTALL_HELP = "install: ## create .venv and install the project with its dev dependencies (uv when present, else pip)"
 
 
@@ -133,12 +134,15 @@ def test_pyweb_update_adds_the_installed_version_to_the_store(tmp_path: Path, mo
     assert f"Updated the template: 0.0.1 -> {recorded_commit(project)}" in result.output
     makefile = (project / "Makefile").read_text()
     assert INSTALL_HELP + "\n" in makefile and "[old]" not in makefile
+    # Recorded before as this machine's store; from now on as pyweb's repository.
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_src_path"] == template_repository()
 
     dirty = CliRunner().invoke(main, ["update", str(project)])
     assert dirty.exit_code != 0 and "has uncommitted changes; commit or stash them" in dirty.output
     commit_all(project, "template update")
     again = CliRunner().invoke(main, ["update", str(project)], catch_exceptions=False)
-    assert again.exit_code == 0 and "Already on the newest template" in again.output
+    assert again.exit_code == 0, again.output
+    assert "Already on the newest template" in again.output
 
 
 def test_pyweb_update_lists_changed_and_conflicted_files_and_fails_while_conflicts_remain(
@@ -254,3 +258,95 @@ def test_store_answers_an_unchanged_source_from_its_record(tmp_path: Path) -> No
     assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0"
     (source / "copier.yml").chmod(0o755)
     assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0.post1"
+
+
+def publish(source: Path, repository: Path, tag: str) -> None:
+    """Release the template in `source` as `tag` of a bare repository standing in for pyweb's."""
+    work = repository.with_suffix(".work")
+    if not repository.exists():
+        git(repository.parent, "init", "--quiet", "--bare", repository.name)
+        git(repository.parent, "clone", "--quiet", str(repository), work.name)
+    for entry in work.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    for item in TEMPLATE_ITEMS:
+        copy = shutil.copytree if (source / item).is_dir() else shutil.copy2
+        copy(source / item, work / item)
+    commit_all(work, f"release {tag}")
+    git(work, "tag", tag)
+    git(work, "push", "--quiet", "origin", "HEAD:main", tag)
+
+
+@pytest.fixture
+def teammates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """pyweb's repository (a local bare one) with this checkout's template released as the
+    installed version, and a template source for the next release."""
+    repository = tmp_path / "pyweb-scaffold.git"
+    source = template_copy(tmp_path / "template")
+    publish(source, repository, __version__)
+    monkeypatch.setenv("PYWEB_TEMPLATE_URL", repository.as_uri())  # a URL, as pyweb's own is
+    return repository, source
+
+
+def on_machine(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Everything pyweb and copier keep per machine lives under `home`."""
+    home.mkdir()
+    monkeypatch.setenv("PYWEB_TEMPLATE_STORE", str(home / "store"))
+    monkeypatch.setenv("COPIER_CACHE_DIR", str(home / "copier-cache"))
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_teammate_updates_a_clone_after_the_generating_machine_is_gone(
+    teammates: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, framework: str
+) -> None:
+    repository, source = teammates
+    on_machine(monkeypatch, tmp_path / "machine-a")
+    project = tmp_path / "machine-a" / "svc"
+    made = CliRunner().invoke(main, ["new", str(project), "--framework", framework, "--defaults"])
+    assert made.exit_code == 0, made.output
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == repository.as_uri() and answers["_commit"] == __version__
+    names_this_machine = subprocess.run(["git", "grep", "-I", "-F", "-l", str(tmp_path / "machine-a")], cwd=project)
+    assert names_this_machine.returncode == 1, "a committed file names a path of the generating machine"
+    (project / "README.md").write_text("Team notes.\n" + (project / "README.md").read_text())
+    commit_all(project, "team notes")
+    remote = tmp_path / "project.git"
+    git(tmp_path, "clone", "--quiet", "--bare", str(project), str(remote))
+    shutil.rmtree(tmp_path / "machine-a")
+
+    (source / "templates" / framework / "CONTRIBUTING.md").write_text("Added by the next release.\n")
+    publish(source, repository, "99.0.0")
+
+    on_machine(monkeypatch, tmp_path / "machine-b")
+    with_pyweb = tmp_path / "machine-b" / "with-pyweb"
+    with_copier = tmp_path / "machine-b" / "with-copier"
+    for clone in (with_pyweb, with_copier):
+        git(tmp_path, "clone", "--quiet", str(remote), str(clone))
+
+    updated = CliRunner().invoke(main, ["update", str(with_pyweb)])
+    assert updated.exit_code == 0, updated.output
+    assert f"Updated the template: {__version__} -> 99.0.0" in updated.output
+    plain = plain_copier_update(with_copier)
+    assert plain.returncode == 0, plain.stderr
+    for clone in (with_pyweb, with_copier):
+        assert recorded_commit(clone) == "99.0.0"
+        assert (clone / "CONTRIBUTING.md").read_text() == "Added by the next release.\n"
+        assert (clone / "README.md").read_text().startswith("Team notes.\n")
+
+
+def test_pyweb_update_works_offline_from_the_versions_this_machine_installed(
+    teammates: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository, source = teammates
+    on_machine(monkeypatch, tmp_path / "machine")
+    project = tmp_path / "machine" / "svc"
+    assert CliRunner().invoke(main, ["new", str(project), "--framework", "flask", "--defaults"]).exit_code == 0
+    (source / "templates" / "flask" / "CONTRIBUTING.md").write_text("Added by the next release.\n")
+    ensure_version("99.0.0", source=source, store=default_store())  # a newer pyweb installed here, then
+    shutil.rmtree(repository)  # the network gone
+
+    updated = CliRunner().invoke(main, ["update", str(project)])
+
+    assert updated.exit_code == 0, updated.output
+    assert recorded_commit(project) == "99.0.0"
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_src_path"] == repository.as_uri()

@@ -15,7 +15,7 @@ import yaml
 
 from pyweb_scaffold import __version__
 from pyweb_scaffold.names import default_package_name, package_name_problem, suggest_package_name
-from pyweb_scaffold.template_source import bundled_template_root, ensure_version
+from pyweb_scaffold.template_source import bundled_template_root, ensure_version, record_source, template_repository
 
 
 class GenerationError(Exception):
@@ -129,6 +129,8 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
         src = str(store)
     else:
         src, ref = str(bundled_template_root()), None
+    # pyweb's own template is recorded as its repository, not as a path of this machine.
+    portable_source = None if project.template else template_repository()
 
     # An existing (empty) folder is kept, since it may be the user's working directory: the
     # project is staged inside it and its entries moved up. A new folder is staged beside it.
@@ -146,6 +148,8 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
             quiet=True,
             unsafe=False,
         )
+        if portable_source:
+            record_source(staging / ".copier-answers.yml", portable_source)
         if project.git and have_git:
             _initial_commit(staging)
         if in_place:

@@ -1,11 +1,12 @@
-"""Where the bundled copier template lives, and the git store that makes projects updatable.
+"""Where the template comes from: the bundled copy, the local git store, pyweb's repository.
 
-`copier update` needs a git repository with one tag per template version. pyweb ships its
-template inside the package, so it keeps a local store (a plain git repository in the user's
-data folder) and commits the bundled template there under a tag named after the installed
-pyweb version. Generated projects record the store as `_src_path` and the tag as `_commit`;
-after installing a newer pyweb, any `pyweb new` or `pyweb update` adds the new tag, and plain
-`copier update` finds it from then on.
+`copier update` needs a git repository with one tag per template version. Generated projects
+record pyweb's own repository (its `Repository` URL, or PYWEB_TEMPLATE_URL for a fork) as
+`_src_path` and the pyweb version as `_commit`, so a clone of the project on any machine can be
+updated from the repository's release tags. Rendering stays offline: pyweb commits the bundled
+template to a local store (a git repository in the user's data folder) under a tag named after
+the installed version and renders from there; `pyweb update` uses the store as a mirror of the
+repository whenever it holds the project's version.
 """
 
 from __future__ import annotations
@@ -34,6 +35,29 @@ def bundled_template_root() -> Path:
         if (root / "copier.yml").is_file():
             return root
     raise FileNotFoundError(f"pyweb's copier template is missing next to {package_dir}")
+
+
+def template_repository() -> str:
+    """The git URL generated projects update from."""
+    if override := os.environ.get("PYWEB_TEMPLATE_URL"):
+        return override
+    from importlib.metadata import metadata
+
+    for entry in metadata("pyweb-scaffold").get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository":
+            return url.strip()
+    raise LookupError("pyweb-scaffold's package metadata names no Repository URL")
+
+
+def has_tag(store: Path, tag: str) -> bool:
+    if not tag or not (store / ".git").is_dir():
+        return False
+    try:
+        _git(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
+    except subprocess.CalledProcessError:
+        return False
+    return True
 
 
 def default_store() -> Path:
@@ -78,11 +102,7 @@ def _recorded_tag(store: Path, fingerprint: str) -> str | None:
     if not record.is_file():
         return None
     tag = record.read_text().strip()
-    try:
-        _git(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
-    except subprocess.CalledProcessError:
-        return None
-    return tag
+    return tag if has_tag(store, tag) else None
 
 
 def _record_tag(store: Path, fingerprint: str, tag: str) -> None:
@@ -146,3 +166,27 @@ def ensure_version(
         _git(store, "tag", tag)
         _record_tag(store, fingerprint, tag)
         return store, tag
+
+
+def record_source(answers_file: Path, url: str) -> None:
+    """Point a project's answers at `url`: the source any clone of it updates from."""
+    lines = answers_file.read_text().splitlines(keepends=True)
+    import yaml
+
+    entry = yaml.safe_dump({"_src_path": url}, width=1000)  # as copier writes it
+    found = [index for index, line in enumerate(lines) if line.startswith("_src_path:")]
+    if found:
+        lines[found[0]] = entry
+    else:
+        lines.append(entry)
+    answers_file.write_text("".join(lines))
+
+
+@contextmanager
+def mirrored(url: str, store: Path) -> Iterator[None]:
+    """While inside, git (and so copier) fetches `url` from the local `store` instead."""
+    from plumbum import local  # copier runs git through plumbum, whose environment is its own copy
+
+    rewrite = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{store}.insteadOf", "GIT_CONFIG_VALUE_0": url}
+    with local.env(**rewrite):
+        yield

@@ -1,20 +1,27 @@
-"""`pyweb update`: make the installed template version available, then `copier update`."""
+"""`pyweb update`: `copier update` from pyweb's repository, mirrored by the local store when it can be."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pyweb_scaffold.template_source import default_store, ensure_version
+from pyweb_scaffold.template_source import (
+    default_store,
+    ensure_version,
+    has_tag,
+    mirrored,
+    record_source,
+    template_repository,
+)
 
 ANSWERS_FILE = ".copier-answers.yml"
-
-
 CONFLICT_MARKER = "<<<<<<< "
 
 
@@ -81,6 +88,17 @@ def _is_local_path(source: str) -> bool:
     return "://" not in source and not source.startswith(("git@", "gh:", "gl:"))
 
 
+def _reachable(repository: str) -> bool:
+    no_prompt = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}  # fail rather than wait for a password
+    try:
+        probe = subprocess.run(
+            ["git", "ls-remote", "--tags", repository], capture_output=True, timeout=30, env=no_prompt
+        )
+    except subprocess.TimeoutExpired:
+        return False
+    return probe.returncode == 0
+
+
 def _one_line(error: BaseException) -> str:
     """The line of a copier, git or file-system error that says what went wrong."""
     stderr = getattr(error, "stderr", None)
@@ -110,30 +128,40 @@ def update_project(
     source = str(_answers(project).get("_src_path", ""))
     if not source:
         raise UpdateError(f"{ANSWERS_FILE} names no template source (_src_path); add the template's git URL or path")
-    if _is_local_path(source):
-        if Path(source).expanduser().resolve() == default_store().resolve():
-            ensure_version()
-        if not Path(source).expanduser().is_dir():
-            raise UpdateError(
-                f"the template source {source} named in {ANSWERS_FILE} is not on this machine; "
-                f"set _src_path there to the template's git URL or path (this machine's pyweb store: {default_store()})"
-            )
     before = _recorded_commit(project)
-    try:
-        run_update(
-            project,
-            defaults=defaults,
-            overwrite=True,
-            vcs_ref=vcs_ref,
-            conflict=conflict,  # type: ignore[arg-type]
-            data=data or {},
-            pretend=pretend,
-            quiet=not pretend,
-            unsafe=False,
+    repository = template_repository()
+    # Projects of pyweb 0.1.0 recorded this machine's store; they move to the repository.
+    legacy_store = _is_local_path(source) and Path(source).expanduser().resolve() == default_store().resolve()
+    via_store: AbstractContextManager[None] = nullcontext()
+    if source == repository or legacy_store:
+        store, _ = ensure_version()
+        if source == repository and has_tag(store, before) and not _reachable(repository):
+            via_store = mirrored(repository, store)  # offline: this machine has the versions it installed
+        elif legacy_store and not has_tag(store, before):
+            raise UpdateError(f"this machine's template store has no version {before}; it cannot update this project")
+    elif _is_local_path(source) and not Path(source).expanduser().is_dir():
+        raise UpdateError(
+            f"the template source {source} named in {ANSWERS_FILE} is not on this machine; "
+            f"set _src_path there to the template's git URL or path, such as {repository}"
         )
+    try:
+        with via_store:
+            run_update(
+                project,
+                defaults=defaults,
+                overwrite=True,
+                vcs_ref=vcs_ref,
+                conflict=conflict,  # type: ignore[arg-type]
+                data=data or {},
+                pretend=pretend,
+                quiet=not pretend,
+                unsafe=False,
+            )
     except (CopierError, ValueError, OSError, ProcessExecutionError, subprocess.CalledProcessError) as error:
         raise UpdateError(f"the update from {source} failed: {_one_line(error)}") from None
     if pretend:
         return UpdateResult(before, before)
+    if legacy_store:
+        record_source(project / ANSWERS_FILE, repository)
     changed = _changed_paths(project)
     return UpdateResult(before, _recorded_commit(project), changed, _conflicted(project, changed))
