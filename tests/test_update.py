@@ -14,26 +14,11 @@ from copier import run_copy
 
 from pyweb_scaffold import __version__
 from pyweb_scaffold.cli import main
-from pyweb_scaffold.template_source import TEMPLATE_ITEMS, default_store, ensure_version, template_repository
-from tests.conftest import REPO_ROOT
+from pyweb_scaffold.template_source import default_store, ensure_version, template_repository
+from tests.releases import commit_all, git, publish, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
 INSTALL_HELP = "install: ## create .venv and install the project with its dev dependencies (uv when present, else pip)"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def template_copy(destination: Path) -> Path:
-    destination.mkdir()
-    for item in TEMPLATE_ITEMS:
-        source = REPO_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, destination / item)
-        else:
-            shutil.copy2(source, destination / item)
-    return destination
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -47,11 +32,6 @@ def generate(store: Path, tag: str, project: Path) -> None:
     git(project, "init", "--quiet", "--initial-branch=main")
     git(project, "add", "--all")
     git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", "init")
-
-
-def commit_all(project: Path, message: str) -> None:
-    git(project, "add", "--all")
-    git(project, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "--quiet", "-m", message)
 
 
 def plain_copier_update(project: Path) -> subprocess.CompletedProcess[str]:
@@ -258,23 +238,6 @@ def test_store_answers_an_unchanged_source_from_its_record(tmp_path: Path) -> No
     assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0"
     (source / "copier.yml").chmod(0o755)
     assert ensure_version("3.1.0", source=source, store=store)[1] == "3.1.0.post1"
-
-
-def publish(source: Path, repository: Path, tag: str) -> None:
-    """Release the template in `source` as `tag` of a bare repository standing in for pyweb's."""
-    work = repository.with_suffix(".work")
-    if not repository.exists():
-        git(repository.parent, "init", "--quiet", "--bare", repository.name)
-        git(repository.parent, "clone", "--quiet", str(repository), work.name)
-    for entry in work.iterdir():
-        if entry.name != ".git":
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    for item in TEMPLATE_ITEMS:
-        copy = shutil.copytree if (source / item).is_dir() else shutil.copy2
-        copy(source / item, work / item)
-    commit_all(work, f"release {tag}")
-    git(work, "tag", tag)
-    git(work, "push", "--quiet", "origin", "HEAD:main", tag)
 
 
 @pytest.fixture

@@ -2,4 +2,4 @@
 
 # The single source of the version: hatch reads it at build time, and it names the
 # template store's tags (see template_source.py).
-__version__ = "0.1.0"
+__version__ = "0.2.0"
