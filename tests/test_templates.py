@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tomllib
@@ -104,6 +105,12 @@ def test_render(copie, framework: str, variant: str) -> None:
             assert answers["python_version"] in text
             assert ("TEST_DATABASE_URL" in text) == (answers["database"] == "postgresql")
             check_schema(schema, ci_file)
+
+    renovate = project / "renovate.json"
+    assert renovate.is_file() == (answers["ci"] != "none")
+    if renovate.is_file():
+        check_schema("vendor.renovate", renovate)
+        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier"]
 
     k8s = project / "k8s"
     assert k8s.is_dir() == (answers["kubernetes"] and answers["database"] == "postgresql")
