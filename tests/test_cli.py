@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from pyweb_scaffold import __version__
 from pyweb_scaffold.cli import main
+from tests.releases import template_copy
 
 
 def pyweb(*args: str, **kwargs) -> Result:
@@ -230,24 +233,34 @@ def test_missing_parent_is_refused(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "does not exist" in one_line_error(result)
 
 
-@pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError("disk full")])
-def test_interrupted_render_leaves_nothing_behind(tmp_path: Path, monkeypatch, failure: BaseException) -> None:
-    """Ctrl-C or an error in the middle of rendering: no half project, no staging folder."""
-    from copier._main import Worker
+def test_a_render_error_halfway_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A template that fails after some files are written: no half project, no staging folder."""
+    template = template_copy(tmp_path / "template")
+    broken = template / "templates" / "flask" / "tests" / "zz_broken.py.jinja"
+    broken.write_text("{{ 1 | no_such_filter }}\n")
+    parent = tmp_path / "work"
+    parent.mkdir()
 
-    real_render_file = Worker._render_file
-    rendered: list[object] = []
+    result = pyweb("new", str(parent / "svc"), "--defaults", "--template", str(template), "--data", "framework=flask")
 
-    def render_some_then_fail(self, *args, **kwargs):
-        if len(rendered) == 3:
-            raise failure
-        rendered.append(args)
-        return real_render_file(self, *args, **kwargs)
-
-    monkeypatch.setattr(Worker, "_render_file", render_some_then_fail)
-    result = CliRunner().invoke(main, ["new", str(tmp_path / "svc"), "--defaults"])
     assert result.exit_code != 0
-    assert len(rendered) == 3
+    assert "no_such_filter" in one_line_error(result)
+    assert_untouched(parent, set())
+
+
+def test_ctrl_c_during_the_render_leaves_nothing_behind(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pyweb_scaffold", "new", "svc", "--defaults", "--framework", "django"]
+    render = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(entry.name.startswith(".svc.pyweb-") for entry in tmp_path.iterdir()):
+        assert render.poll() is None, "pyweb new ended before it began to render"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    render.send_signal(signal.SIGINT)
+    _, stderr = render.communicate(timeout=60)
+
+    assert render.returncode != 0
+    assert b"Traceback" not in stderr
     assert_untouched(tmp_path, set())
 
 

@@ -70,7 +70,19 @@ def _parse_data(items: tuple[str, ...], data_file: Path | None) -> dict[str, Any
     return data
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Pyweb(click.Group):
+    """Every command's PywebError becomes its one-line message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from pyweb_scaffold.errors import PywebError
+
+        try:
+            return super().invoke(ctx)
+        except PywebError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Pyweb, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pyweb")
 def main() -> None:
     """Recommend FastAPI, Django or Flask, and generate a production-ready project for it.
@@ -153,51 +165,44 @@ def new_command(
 
     destination = path.expanduser().absolute()
     data = _parse_data(data_items, data_file)
-    if template_src is None:
-        try:
-            generate.check_data(data)
-        except generate.GenerationError as error:
-            raise click.UsageError(str(error)) from None
-    if vcs_ref and not template_src:
-        raise click.UsageError("--vcs-ref goes with --template")
-    if framework and data.get("framework", framework) != framework:
-        raise click.UsageError("--framework and --data framework disagree")
-    framework = framework or data.get("framework")
-    if framework is not None and framework not in FRAMEWORKS:
-        raise click.UsageError(f"unknown framework {framework!r}; choose one of {', '.join(FRAMEWORKS)}")
-
+    _check_new_options(data, framework, template_src, vcs_ref)
     interactive = not defaults
     if interactive and not _is_interactive():
         raise click.UsageError("no terminal to ask questions on; pass --defaults (with --framework/--data) instead")
-    try:
-        generate.check_destination(destination)
-    except generate.GenerationError as error:
-        raise click.ClickException(str(error)) from None
-
-    if framework is None:
-        recommendation = recommend(_flowchart_answers({}, interactive))
-        if interactive:
-            click.echo(recommendation.explain())
-            framework = _choose_framework(recommendation)
-        else:
-            framework = recommendation.framework
-    data["framework"] = framework
+    generate.check_destination(destination)  # before any question, so no answer is asked for nothing
+    data["framework"] = framework or data.get("framework") or _recommended_framework(interactive)
 
     project = generate.NewProject(
-        destination=destination,
-        data=data,
-        defaults=defaults,
-        template=template_src,
-        vcs_ref=vcs_ref,
-        git=git,
+        destination=destination, data=data, defaults=defaults, template=template_src, vcs_ref=vcs_ref, git=git
     )
-    try:
-        generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
-    except generate.GenerationError as error:
-        raise click.ClickException(str(error)) from None
-    except ValueError as error:  # copier's answer validation
-        raise click.ClickException(str(error).splitlines()[0]) from None
+    generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
+    _print_next_steps(data["framework"], destination, path)
 
+
+def _check_new_options(data: dict[str, Any], framework: str | None, template: str | None, vcs_ref: str | None) -> None:
+    from pyweb_scaffold import generate
+
+    if template is None:
+        generate.check_data(data)
+    if vcs_ref and not template:
+        raise click.UsageError("--vcs-ref goes with --template")
+    if framework and data.get("framework", framework) != framework:
+        raise click.UsageError("--framework and --data framework disagree")
+    chosen = framework or data.get("framework")
+    if chosen is not None and chosen not in FRAMEWORKS:
+        raise click.UsageError(f"unknown framework {chosen!r}; choose one of {', '.join(FRAMEWORKS)}")
+
+
+def _recommended_framework(interactive: bool) -> str:
+    """The flowchart's pick: explained and offered for a choice on a terminal, taken as is otherwise."""
+    recommendation = recommend(_flowchart_answers({}, interactive))
+    if not interactive:
+        return recommendation.framework
+    click.echo(recommendation.explain())
+    return _choose_framework(recommendation)
+
+
+def _print_next_steps(framework: str, destination: Path, path: Path) -> None:
     click.echo(f"\nCreated a {DISPLAY_NAMES[framework]} project in {destination}\n")
     click.echo("Next steps:")
     for step in (f"cd {path}", "make install", "make migrate", "make test", "make dev"):
@@ -236,13 +241,10 @@ def update_command(
     from pyweb_scaffold import generate, update
 
     data = _parse_data(data_items, None)
-    try:
-        generate.check_data(data)
-        result = update.update_project(
-            path, defaults=defaults, vcs_ref=vcs_ref, conflict=conflict, data=data, pretend=pretend
-        )
-    except (generate.GenerationError, update.UpdateError) as error:
-        raise click.ClickException(str(error)) from None
+    generate.check_data(data)
+    result = update.update_project(
+        path, defaults=defaults, vcs_ref=vcs_ref, conflict=conflict, data=data, pretend=pretend
+    )
     if pretend:
         click.echo(f"Pretended the update from {result.before}; nothing was changed.")
         return

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pyweb_scaffold import __version__
+from pyweb_scaffold import __version__, git
+from pyweb_scaffold.errors import GenerationError, one_line
 from pyweb_scaffold.names import default_package_name, package_name_problem, suggest_package_name
 from pyweb_scaffold.template_source import bundled_template_root, ensure_version, record_source, template_repository
-
-
-class GenerationError(Exception):
-    """A problem with the user's input or environment, told in one line."""
 
 
 @dataclass
@@ -30,7 +26,6 @@ class NewProject:
     template: str | None = None
     vcs_ref: str | None = None
     git: bool = True
-    user_defaults: dict[str, Any] = field(default_factory=dict)
 
 
 def check_destination(destination: Path) -> None:
@@ -79,47 +74,37 @@ def check_data(data: dict[str, Any]) -> None:
             raise GenerationError(f"{key}={value!r} is not a yes/no answer (use true or false)")
 
 
-def git_available() -> bool:
-    return shutil.which("git") is not None
-
-
-def _git_config(key: str) -> str | None:
-    if not git_available():
-        return None
-    result = subprocess.run(["git", "config", "--get", key], capture_output=True, text=True)
-    return result.stdout.strip() or None
-
-
 def author_defaults() -> dict[str, str]:
     """Default the author questions to the user's git identity."""
-    found = {"author_name": _git_config("user.name"), "author_email": _git_config("user.email")}
+    found = {"author_name": git.config("user.name"), "author_email": git.config("user.email")}
     return {key: value for key, value in found.items() if value}
 
 
 def _initial_commit(project_dir: Path) -> None:
-    answers = yaml.safe_load((project_dir / ".copier-answers.yml").read_text())
-    identity: list[str] = []
-    if not _git_config("user.email"):
-        identity = ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}"]
-
-    def git(*args: str) -> None:
-        subprocess.run(["git", *identity, *args], cwd=project_dir, check=True, capture_output=True)
-
-    git("init", "--quiet", "--initial-branch=main")
-    git("add", "--all")
-    git("commit", "--quiet", "--message", f"Initial commit from pyweb-scaffold {__version__}")
+    identity: tuple[str, ...] = ()
+    if not git.config("user.email"):
+        answers = yaml.safe_load((project_dir / ".copier-answers.yml").read_text())
+        identity = ("-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}")
+    git.run(project_dir, "init", "--quiet", "--initial-branch=main")
+    git.run(project_dir, "add", "--all")
+    git.run(
+        project_dir,
+        "commit",
+        "--quiet",
+        "--message",
+        f"Initial commit from pyweb-scaffold {__version__}",
+        identity=identity,
+    )
 
 
 def create(project: NewProject, warn: Callable[[str], None]) -> None:
     """Render the project into place. Leaves nothing behind on failure or interruption."""
-    from copier import run_copy  # imported here: copier is slow to import
-
     destination = project.destination
     check_destination(destination)
     if project.defaults:
         check_package_name(project)
 
-    have_git = git_available()
+    have_git = git.available()
     if not have_git:
         warn("git was not found: rendering without version tracking and without the initial commit")
     if project.template:
@@ -138,16 +123,7 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     staging_parent = destination if in_place else destination.parent
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.pyweb-", dir=staging_parent))
     try:
-        run_copy(
-            src,
-            staging,
-            data=project.data,
-            user_defaults={"project_name": destination.name, **author_defaults(), **project.user_defaults},
-            defaults=project.defaults,
-            vcs_ref=ref,
-            quiet=True,
-            unsafe=False,
-        )
+        _render(src, ref, staging, project)
         if portable_source:
             record_source(staging / ".copier-answers.yml", portable_source)
         if project.git and have_git:
@@ -160,6 +136,31 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> None:
+    from copier import run_copy  # imported here: copier is slow to import
+    from copier.errors import CopierError
+    from jinja2 import TemplateError
+    from plumbum import ProcessExecutionError
+
+    try:
+        run_copy(
+            src,
+            staging,
+            data=project.data,
+            user_defaults={"project_name": project.destination.name, **author_defaults()},
+            defaults=project.defaults,
+            vcs_ref=ref,
+            quiet=True,
+            unsafe=False,
+        )
+    except (CopierError, ValueError, ProcessExecutionError) as error:  # ValueError: copier's answer validation
+        raise GenerationError(one_line(error)) from None
+    except TemplateError as error:
+        raise GenerationError(f"the template does not render: {one_line(error)}") from None
+    except OSError as error:
+        raise GenerationError(f"cannot write the project: {error}") from None
 
 
 def _move_contents(source: Path, destination: Path) -> None:

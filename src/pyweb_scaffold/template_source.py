@@ -15,17 +15,15 @@ import fcntl
 import hashlib
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from pyweb_scaffold import __version__
+from pyweb_scaffold import __version__, git
 
 TEMPLATE_ITEMS = ("copier.yml", "templates")
-_GIT_IDENTITY = ("-c", "user.name=pyweb-scaffold", "-c", "user.email=pyweb-scaffold@localhost")
 
 
 def bundled_template_root() -> Path:
@@ -50,16 +48,6 @@ def template_repository() -> str:
     raise LookupError("pyweb-scaffold's package metadata names no Repository URL")
 
 
-def has_tag(store: Path, tag: str) -> bool:
-    if not tag or not (store / ".git").is_dir():
-        return False
-    try:
-        _git(store, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
-    except subprocess.CalledProcessError:
-        return False
-    return True
-
-
 def default_store() -> Path:
     if override := os.environ.get("PYWEB_TEMPLATE_STORE"):
         return Path(override).expanduser().resolve()
@@ -68,8 +56,7 @@ def default_store() -> Path:
 
 
 def _git(store: Path, *args: str) -> str:
-    result = subprocess.run(["git", *_GIT_IDENTITY, *args], cwd=store, check=True, capture_output=True, text=True)
-    return result.stdout.strip()
+    return git.run(store, *args, identity=git.PYWEB_IDENTITY)
 
 
 @contextmanager
@@ -102,7 +89,7 @@ def _recorded_tag(store: Path, fingerprint: str) -> str | None:
     if not record.is_file():
         return None
     tag = record.read_text().strip()
-    return tag if has_tag(store, tag) else None
+    return tag if git.has_tag(store, tag) else None
 
 
 def _record_tag(store: Path, fingerprint: str, tag: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -12,10 +10,11 @@ from typing import Any
 
 import yaml
 
+from pyweb_scaffold import git
+from pyweb_scaffold.errors import UpdateError, one_line
 from pyweb_scaffold.template_source import (
     default_store,
     ensure_version,
-    has_tag,
     mirrored,
     record_source,
     template_repository,
@@ -25,25 +24,12 @@ ANSWERS_FILE = ".copier-answers.yml"
 CONFLICT_MARKER = "<<<<<<< "
 
 
-class UpdateError(Exception):
-    """Why a project cannot be updated, in one line."""
-
-
 @dataclass
 class UpdateResult:
     before: str
     after: str
     changed: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-
-
-def _changed_paths(project: Path) -> list[str]:
-    """Paths that differ from the last commit, new files included."""
-    status = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all", "-z"], cwd=project, capture_output=True, text=True
-    )
-    entries = [entry for entry in status.stdout.split("\0") if entry]
-    return sorted(entry[3:] for entry in entries)
 
 
 def _conflicted(project: Path, changed: list[str]) -> list[str]:
@@ -67,7 +53,7 @@ def _answers(project: Path) -> dict[str, object]:
     try:
         answers = yaml.safe_load((project / ANSWERS_FILE).read_text())
     except (OSError, yaml.YAMLError) as error:
-        raise UpdateError(f"cannot read {project / ANSWERS_FILE}: {_one_line(error)}") from None
+        raise UpdateError(f"cannot read {project / ANSWERS_FILE}: {one_line(error)}") from None
     if not isinstance(answers, dict):
         raise UpdateError(f"{project / ANSWERS_FILE} is not a mapping of answers")
     return answers
@@ -78,10 +64,7 @@ def _recorded_commit(project: Path) -> str:
 
 
 def _uncommitted_changes(project: Path) -> bool:
-    if shutil.which("git") is None or not (project / ".git").exists():
-        return False
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True)
-    return status.returncode == 0 and bool(status.stdout.strip())
+    return git.available() and (project / ".git").exists() and bool(git.changed_paths(project))
 
 
 def _is_local_path(source: str) -> bool:
@@ -89,21 +72,7 @@ def _is_local_path(source: str) -> bool:
 
 
 def _reachable(repository: str) -> bool:
-    no_prompt = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}  # fail rather than wait for a password
-    try:
-        probe = subprocess.run(
-            ["git", "ls-remote", "--tags", repository], capture_output=True, timeout=30, env=no_prompt
-        )
-    except subprocess.TimeoutExpired:
-        return False
-    return probe.returncode == 0
-
-
-def _one_line(error: BaseException) -> str:
-    """The line of a copier, git or file-system error that says what went wrong."""
-    stderr = getattr(error, "stderr", None)
-    lines = [line.strip() for line in (stderr or str(error)).splitlines() if line.strip()]
-    return lines[-1] if stderr else (lines[0] if lines else type(error).__name__)
+    return git.succeeds(Path.cwd(), "ls-remote", "--tags", repository, timeout=30)
 
 
 def update_project(
@@ -135,9 +104,9 @@ def update_project(
     via_store: AbstractContextManager[None] = nullcontext()
     if source == repository or legacy_store:
         store, _ = ensure_version()
-        if source == repository and has_tag(store, before) and not _reachable(repository):
+        if source == repository and git.has_tag(store, before) and not _reachable(repository):
             via_store = mirrored(repository, store)  # offline: this machine has the versions it installed
-        elif legacy_store and not has_tag(store, before):
+        elif legacy_store and not git.has_tag(store, before):
             raise UpdateError(f"this machine's template store has no version {before}; it cannot update this project")
     elif _is_local_path(source) and not Path(source).expanduser().is_dir():
         raise UpdateError(
@@ -158,10 +127,10 @@ def update_project(
                 unsafe=False,
             )
     except (CopierError, ValueError, OSError, ProcessExecutionError, subprocess.CalledProcessError) as error:
-        raise UpdateError(f"the update from {source} failed: {_one_line(error)}") from None
+        raise UpdateError(f"the update from {source} failed: {one_line(error)}") from None
     if pretend:
         return UpdateResult(before, before)
     if legacy_store:
         record_source(project / ANSWERS_FILE, repository)
-    changed = _changed_paths(project)
+    changed = git.changed_paths(project)
     return UpdateResult(before, _recorded_commit(project), changed, _conflicted(project, changed))
