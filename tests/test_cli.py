@@ -159,8 +159,8 @@ def test_failed_render_into_the_working_folder_leaves_it_empty(tmp_path: Path) -
     [
         ("my service", [], "contains spaces; try 'my_service'"),
         ("2fast", [], "starts with a digit; try 'service_2fast'"),
-        ("class", [], "is a Python keyword; try 'class_app'"),
-        ("django", [], "would shadow"),
+        ("class", [], "is reserved: a Python keyword, a stdlib module or a dependency; try 'class_app'"),
+        ("django", [], "is reserved"),
         ("test", [], "try 'test_app'"),
         ("ok", ["--data", "package_name=flask"], "try 'flask_app' (--data package_name=flask_app)"),
     ],

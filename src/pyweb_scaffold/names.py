@@ -1,43 +1,53 @@
-"""Package names: what makes one unusable, and a fixed one to suggest."""
+"""Package names: copier.yml's rule, rendered here to check a name early and suggest a fix.
+
+copier.yml states the rule once (the `package_name` question's default and validator), so that
+plain `copier copy` and `pyweb new` accept and refuse the same names with the same words.
+"""
 
 from __future__ import annotations
 
-import keyword
 import re
 from functools import cache
+from typing import Any
 
 from pyweb_scaffold.template_source import bundled_template_root
 
-_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+@cache
+def _question() -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load((bundled_template_root() / "copier.yml").read_text())["package_name"]
+
+
+@cache
+def _render(source: str) -> Any:
+    """A template compiled as copier compiles it: its root as the include path, its default filters."""
+    from jinja2 import FileSystemLoader
+    from jinja2.sandbox import SandboxedEnvironment
+
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(bundled_template_root()),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+    )
+    return environment.from_string(source).render
 
 
 @cache
 def reserved_names() -> frozenset[str]:
-    """Keywords, stdlib modules and dependencies, shared with copier.yml's validator."""
+    """Keywords, stdlib modules and dependencies: the list copier.yml's validator reads."""
     path = bundled_template_root() / "templates" / "_shared" / "reserved-package-names.txt"
     return frozenset(path.read_text().split())
 
 
 def default_package_name(project_name: str) -> str:
-    """The default copier.yml derives from the project name."""
-    return project_name.lower().replace("-", "_").replace(".", "_")
+    return _render(_question()["default"])(project_name=project_name)
 
 
 def package_name_problem(name: str) -> str | None:
-    """Why `name` cannot be the project's Python package, or None when it can."""
-    if not name:
-        return "is empty"
-    if " " in name:
-        return "contains spaces"
-    if name[0].isdigit():
-        return "starts with a digit"
-    if not _IDENTIFIER.fullmatch(name):
-        return "must be lower case letters, digits and '_'"
-    if keyword.iskeyword(name):
-        return "is a Python keyword"
-    if name in reserved_names():
-        return "would shadow a stdlib module or a dependency of the generated project"
-    return None
+    """Why `name` cannot be the project's Python package (copier.yml's words), or None."""
+    message = " ".join(_render(_question()["validator"])(package_name=name).split())
+    return message.removeprefix("package_name ") or None
 
 
 def suggest_package_name(name: str) -> str:
