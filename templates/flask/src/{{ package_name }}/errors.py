@@ -1,11 +1,21 @@
 """JSON error bodies: `{"detail": "message"}`, or a list of `{loc, msg}` for a 422."""
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app
+from flask import Flask, Response, current_app, jsonify
+from sqlalchemy.exc import OperationalError, TimeoutError
 from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+# Fixed messages of the contract, the same in every pyweb template.
+TOO_LARGE = "Request body too large"
+INTERNAL_ERROR = "Internal server error"
+UNAVAILABLE = "Service unavailable"
+RETRY_AFTER_SECONDS = 5
 
 # webargs names where a value came from; the contract speaks of the body and the query.
 LOCATIONS = {"json": "body", "query": "query", "querystring": "query"}
@@ -56,6 +66,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
         detail = "; ".join(error["msg"] for error in validation_errors(messages))
     elif "message" in data:
         detail = data["message"]
+    elif exc.code == 413:
+        detail = TOO_LARGE
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     if exc.code == 401:
@@ -63,3 +75,24 @@ def handle_http_exception(exc: HTTPException) -> Response:
     response.set_data(current_app.json.dumps({"detail": detail}))
     response.content_type = "application/json"
     return response
+
+
+def handle_database_unavailable(exc: OperationalError | TimeoutError) -> tuple[Response, int]:
+    """The database is down, refuses connections or stopped answering: 503, retry soon."""
+    logger.warning("Database unavailable: %s", exc)
+    response = jsonify(detail=UNAVAILABLE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 503
+
+
+def handle_unexpected_error(exc: Exception) -> tuple[Response, int]:
+    """Any other exception: a JSON 500 without details; the traceback goes to the log."""
+    logger.exception("Unhandled exception", exc_info=exc)
+    return jsonify(detail=INTERNAL_ERROR), 500
+
+
+def init_error_handlers(app: Flask) -> None:
+    """JSON for what flask-smorest's HTTPException handler does not see."""
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(TimeoutError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -16,10 +16,21 @@ class Schema(ma.Schema):
 
 
 class String(ma.fields.String):
-    """A string the database can store: JSON allows lone surrogates ("\\ud800"), UTF-8 does not."""
+    """A string the database can store.
+
+    JSON allows lone surrogates ("\\ud800") and NUL ("\\u0000"); UTF-8 has no lone
+    surrogates and PostgreSQL text cannot hold NUL.
+    """
+
+    default_error_messages = {  # noqa: RUF012 (marshmallow merges these per class)
+        "invalid_utf8": "Not a valid utf-8 string.",
+        "null_character": "Must not contain a NUL character.",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         result = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in result:
+            raise self.make_error("null_character")
         try:
             result.encode()
         except UnicodeEncodeError:
@@ -32,14 +43,14 @@ class Email(String, ma.fields.Email):
 
 
 class RegisterSchema(Schema):
-    email = Email(required=True, validate=validate.Length(max=320))
-    password = String(required=True, load_only=True, validate=validate.Length(min=8, max=1024))
+    email = Email(required=True, validate=validate.Length(max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
     full_name = String(allow_none=True, validate=validate.Length(max=200))
 
 
 class LoginSchema(Schema):
-    email = String(required=True)
-    password = String(required=True, load_only=True)
+    email = String(required=True, validate=validate.Length(max=254))
+    password = String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
 class RefreshSchema(Schema):
@@ -64,18 +75,19 @@ class UserSchema(Schema):
 
 
 TITLE = validate.Length(min=1, max=200)
+DESCRIPTION = validate.Length(max=10000)
 
 
 class ItemCreateSchema(Schema):
     title = String(required=True, validate=TITLE)
-    description = String(allow_none=True)
+    description = String(allow_none=True, validate=DESCRIPTION)
 
 
 class ItemUpdateSchema(Schema):
     """PATCH: only the fields sent change."""
 
     title = String(validate=TITLE)
-    description = String(allow_none=True)
+    description = String(allow_none=True, validate=DESCRIPTION)
 
 
 class ItemSchema(Schema):

@@ -10,6 +10,7 @@ from flask_jwt_extended import JWTManager, create_access_token, create_refresh_t
 
 from .extensions import db
 from .models import User
+from .schemas import MAX_INT
 
 # Flask-JWT-Extended itself insists on `sub` and fills in a missing `type` as "access".
 REQUIRED_CLAIMS = ("exp", "iat")
@@ -87,9 +88,12 @@ def init_jwt(jwt: JWTManager) -> None:
 
     @jwt.user_lookup_loader
     def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
-        try:
-            user_id = int(payload["sub"])
-        except (TypeError, ValueError):
+        subject = payload["sub"]
+        # Only a decimal id the column can hold: "abc", "-1", "" or 2**63 match no user.
+        if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
+            return None
+        user_id = int(subject)
+        if user_id > MAX_INT:
             return None
         user = db.session.get(User, user_id)
         return user if user is not None and user.is_active else None

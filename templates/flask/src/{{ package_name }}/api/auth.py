@@ -3,15 +3,20 @@
 from typing import Any
 
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import User
+from ..parsing import Blueprint
 from ..schemas import LoginSchema, RefreshSchema, RegisterSchema, TokenSchema, UserSchema
 from ..security import authenticate, hash_password, issue_tokens
+from ..throttling import TOO_MANY, client_ip, record_failure, retry_after
+from ..web import no_store
 
 blp = Blueprint("auth", __name__, description="Registration and JSON Web Tokens")
+# Token responses must not be kept by any cache.
+blp.after_request(no_store)
 
 INVALID_CREDENTIALS = "Incorrect email or password"
 
@@ -48,10 +53,16 @@ def register(data: dict[str, Any]) -> User:
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, response="UNAUTHORIZED", description=INVALID_CREDENTIALS)
+@blp.alt_response(429, response="DEFAULT_ERROR", description=TOO_MANY)
 def login(data: dict[str, Any]) -> dict[str, Any]:
     """Exchange email and password for an access and a refresh token"""
+    ip = client_ip()
+    wait = retry_after(data["email"], ip)
+    if wait is not None:
+        abort(429, message=TOO_MANY, headers={"Retry-After": str(wait)})
     user = authenticate(data["email"], data["password"])
     if user is None:
+        record_failure(data["email"], ip)
         abort(401, message=INVALID_CREDENTIALS)
     return issue_tokens(user)
 

@@ -5,10 +5,11 @@ from typing import Any
 from flask import url_for
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from ..extensions import db
 from ..models import Item
+from ..parsing import Blueprint
 from ..schemas import (
     MAX_INT,
     ItemCreateSchema,

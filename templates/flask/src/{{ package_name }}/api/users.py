@@ -1,9 +1,9 @@
 """The current user."""
 
 from flask_jwt_extended import current_user, jwt_required
-from flask_smorest import Blueprint
 
 from ..models import User
+from ..parsing import Blueprint
 from ..schemas import UserSchema
 
 blp = Blueprint("users", __name__, description="Users")
