@@ -1,12 +1,17 @@
 """Errors as the API contract has them: JSON with `detail`, validation errors as 422."""
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
+from django.http import UnreadablePostError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 Location = list[str | int]
 
@@ -29,6 +34,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         location = getattr(exc, "location", "body")
         errors = list(_validation_errors(exc.detail, [location]))
         return Response({"detail": errors}, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
+
+    if isinstance(exc, UnreadablePostError):
+        # The client stopped sending its body (see RequestSizeLimitMiddleware) or left.
+        return Response({"detail": "Request body incomplete"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # Database down, refusing connections or too slow (see the database timeouts).
+        logger.error("Database unavailable: %s", exc)
+        return Response(
+            {"detail": "Service unavailable"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
 
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):

@@ -1,5 +1,6 @@
 """JSON answers for URLs no view handles and for errors outside DRF's views."""
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, JsonResponse
 
 
@@ -8,6 +9,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    if isinstance(exception, DisallowedHost):
+        return JsonResponse({"detail": "Invalid host header"}, status=400)
     return JsonResponse({"detail": "Bad request."}, status=400)
 
 
@@ -17,7 +20,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"detail": "Internal server error."}, status=500)
+    return JsonResponse({"detail": "Internal server error"}, status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:

@@ -6,6 +6,7 @@ says, so a probe costs little and never answers 406.
 """
 
 import logging
+import os
 from collections.abc import Sequence
 
 from django.db import DatabaseError, connection
@@ -19,7 +20,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .database import statement_limit
+
 logger = logging.getLogger(__name__)
+
+# The probe answers within 3 s: connecting may take its 3 s timeout, a query 2 s.
+READY_QUERY_SECONDS = 2.0
 
 Status = inline_serializer("Status", {"status": serializers.CharField()})
 Readiness = inline_serializer(
@@ -62,15 +68,28 @@ class ReadyView(ProbeView):
     @extend_schema(responses={200: Readiness, 503: Readiness})
     def get(self, request: Request) -> Response:
         """Readiness: the database answers a real query."""
+        if missing_sqlite_file():
+            # Connecting would create an empty database file: ready it is not.
+            return unavailable("database file missing or unreadable")
         try:
-            with connection.cursor() as cursor:
+            with statement_limit(READY_QUERY_SECONDS), connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except DatabaseError as exc:
             # The driver's message can name hosts and users: it goes to the log, not the response.
             logger.warning("Readiness check failed: %s", exc)
-            return Response(
-                {"status": "unavailable", "checks": {"database": "unreachable"}},
-                status=status.HTTP_503_SERVICE_UNAVAILABLE,
-            )
+            return unavailable("unreachable")
         return Response({"status": "ok", "checks": {"database": "ok"}})
+
+
+def missing_sqlite_file() -> bool:
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return False
+    return not os.access(connection.settings_dict["NAME"], os.R_OK | os.W_OK)
+
+
+def unavailable(reason: str) -> Response:
+    return Response(
+        {"status": "unavailable", "checks": {"database": reason}},
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+    )

@@ -22,9 +22,9 @@ def configure(env_file: Path = ENV_FILE) -> None:
     """Fill the environment from `env_file` and point DJANGO_SETTINGS_MODULE at ENVIRONMENT.
 
     Variables already set win over the file, and an explicit DJANGO_SETTINGS_MODULE wins
-    over ENVIRONMENT. The Docker image has no `.env`, so there only real variables count.
+    over ENVIRONMENT. In production `.env` is never read: only real variables count there.
     """
-    if env_file.is_file():
+    if os.environ.get("ENVIRONMENT") != "production" and env_file.is_file():
         environ.Env.read_env(env_file)
     if "DJANGO_SETTINGS_MODULE" not in os.environ:
         environment = os.environ.get("ENVIRONMENT", "development")

@@ -13,8 +13,10 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=320)
-    password = serializers.CharField(write_only=True, min_length=8, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, min_length=8, max_length=128, trim_whitespace=False
+    )
     full_name = serializers.CharField(max_length=200, required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, str]) -> dict[str, str]:
@@ -27,8 +29,8 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
 
 
 class RefreshSerializer(serializers.Serializer):

@@ -14,6 +14,8 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from ..api.exceptions import Conflict
+from ..api.network import client_ip
+from . import throttling
 from .models import User
 from .serializers import (
     LoginSerializer,
@@ -22,7 +24,7 @@ from .serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from .tokens import token_pair
+from .tokens import TokenPair, token_pair
 
 # One message for an unknown email, a wrong password and an inactive account: no account leak.
 INVALID_CREDENTIALS = "Incorrect email or password."
@@ -64,12 +66,15 @@ class LoginView(PublicView):
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        email, ip = serializer.validated_data["email"], client_ip(request)
+        throttling.check(email, ip)
         # ModelBackend: case-insensitive email lookup, timing-safe for unknown emails,
         # inactive users refused.
         user = authenticate(request, **serializer.validated_data)
         if user is None:
+            throttling.record_failure(email, ip)
             raise AuthenticationFailed(INVALID_CREDENTIALS)
-        return Response(token_pair(user))
+        return token_response(token_pair(user))
 
 
 class RefreshView(PublicView):
@@ -86,7 +91,12 @@ class RefreshView(PublicView):
             user = User.objects.get(pk=refresh[jwt_settings.USER_ID_CLAIM], is_active=True)
         except (KeyError, ValueError, User.DoesNotExist):
             raise AuthenticationFailed(INVALID_REFRESH_TOKEN) from None
-        return Response(token_pair(user))
+        return token_response(token_pair(user))
+
+
+def token_response(tokens: TokenPair) -> Response:
+    """Tokens are secrets: no cache along the way may keep them."""
+    return Response(tokens, headers={"Cache-Control": "no-store"})
 
 
 class MeView(APIView):

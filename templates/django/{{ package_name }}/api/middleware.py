@@ -1,0 +1,36 @@
+"""Refuse an oversized request body before anything reads it, and a body that never comes."""
+
+import socket
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+# Seconds the client may leave the connection silent while it sends the body.
+BODY_READ_TIMEOUT = 10.0
+
+
+class RequestSizeLimitMiddleware:
+    """413 for a declared Content-Length above MAX_REQUEST_BYTES.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE only applies once a view reads the body; this
+    answers before, from the header alone. A chunked body has no Content-Length, and Django
+    reads none of it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return JsonResponse({"detail": "Invalid Content-Length header"}, status=400)
+        if length > settings.MAX_REQUEST_BYTES:
+            return JsonResponse({"detail": "Request body too large"}, status=413)
+        connection = request.META.get("gunicorn.socket")
+        if length and isinstance(connection, socket.socket):
+            # A body that stops coming must not hold the worker thread: reading it times out
+            # (UnreadablePostError, a 400). gunicorn resets the socket for the next request.
+            connection.settimeout(BODY_READ_TIMEOUT)
+        return self.get_response(request)
