@@ -254,6 +254,8 @@ class Contract:
         assert document["openapi"].startswith("3.")
         paths = {re.sub(r"\{[^}]+\}", "{id}", path).rstrip("/"): ops for path, ops in document["paths"].items()}
         expected = {
+            "/health": {"get"},
+            "/ready": {"get"},
             "/api/v1/auth/register": {"post"},
             "/api/v1/auth/login": {"post"},
             "/api/v1/auth/refresh": {"post"},

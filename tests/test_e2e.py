@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,8 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT, free_port, get_json, python_for, require_tool, wait_until_answering
+from tests.conftest import REPO_ROOT, free_port, get_json, python_for, require, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
+from tests.hostile import check_hostile
 
 pytestmark = pytest.mark.e2e
 
@@ -246,3 +249,237 @@ def test_docs_page_in_a_browser(installed: Callable[[str], Path], framework: str
                 page.screenshot(path=str(artifacts / "admin-items-django.png"), full_page=True)
         finally:
             browser.close()
+
+
+# --- issue 11: hostile input, bad production settings, database faults -----------------------
+
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": SECRET_KEY,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DOCS_ENABLED": "true",
+}
+# Settings the tests set themselves; the user's own environment must not leak them in.
+SETTING_NAMES = ["ENVIRONMENT", "SECRET_KEY", "ALLOWED_HOSTS", "DOCS_ENABLED", "DATABASE_URL", "FORWARDED_ALLOW_IPS"]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"  # path is absolute: sqlite:////tmp/...
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_hostile(
+    installed: Callable[[str], Path], request: pytest.FixtureRequest, framework: str, database: str
+) -> None:
+    """`make serve` in production mode survives tests/hostile.py, and loses nothing."""
+    project = installed(f"{framework}-defaults")
+    if database == "postgresql":
+        database_url = request.getfixturevalue("postgres_database")()
+    else:
+        database_url = sqlite_url(project / f"hostile-{uuid.uuid4().hex[:6]}.db")
+    env = {**PRODUCTION, "DATABASE_URL": database_url}
+    make(project, "migrate", **env)
+    with serving(project, **env) as base:
+        check_hostile(base, SECRET_KEY)
+
+
+def refused(command: list[str], cwd: Path | None, env: dict[str, str], seconds: float = 20) -> str:
+    """Run a server that must refuse to start: its stderr, after checking it exits non-zero in time."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        _, stderr = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise AssertionError(f"{command} still running after {seconds:.0f} s: it did not refuse") from None
+    took = time.monotonic() - started
+    assert process.returncode != 0, f"{command} exited 0"
+    assert stderr.strip(), "no reason on stderr"
+    assert "Traceback" not in stderr, stderr
+    assert took < seconds, took
+    return stderr
+
+
+BAD_PRODUCTION_SETTINGS = {
+    "secret-missing": {"SECRET_KEY": None},
+    "secret-placeholder": {"SECRET_KEY": "change-me"},
+    "secret-short": {"SECRET_KEY": "0123456789"},
+    "database-url-unset": {"DATABASE_URL": None},
+    "allowed-hosts-unset": {"ALLOWED_HOSTS": None},
+}
+
+
+def production_env(database_url: str, **changes: str | None) -> dict[str, str]:
+    env = {**PRODUCTION, "DATABASE_URL": database_url, **changes}
+    return {name: value for name, value in env.items() if value is not None}
+
+
+@pytest.mark.parametrize("setting", BAD_PRODUCTION_SETTINGS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_production_refuses_bad_settings(installed: Callable[[str], Path], framework: str, setting: str) -> None:
+    """ENVIRONMENT=production and a missing/weak setting: `make serve` exits non-zero, no traceback."""
+    project = installed(f"{framework}-defaults")  # its production database is PostgreSQL
+    env = production_env("postgresql://app:app@127.0.0.1:9/app", **BAD_PRODUCTION_SETTINGS[setting])
+    base = {key: value for key, value in project_env().items() if key not in SETTING_NAMES}
+    port = free_port()
+    refused(["make", "serve", f"PORT={port}", "HOST=127.0.0.1"], project, {**base, **env})
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_production_does_not_read_dotenv(installed: Callable[[str], Path], framework: str) -> None:
+    """A valid SECRET_KEY only in .env does not count in production."""
+    project = installed(f"{framework}-defaults")
+    dotenv = project / ".env"
+    saved = dotenv.read_text() if dotenv.exists() else None
+    dotenv.write_text(f"SECRET_KEY={SECRET_KEY}\nALLOWED_HOSTS=127.0.0.1\n")
+    try:
+        env = production_env("postgresql://app:app@127.0.0.1:9/app", SECRET_KEY=None)
+        base = {key: value for key, value in project_env().items() if key not in SETTING_NAMES}
+        refused(["make", "serve", f"PORT={free_port()}", "HOST=127.0.0.1"], project, {**base, **env})
+    finally:
+        if saved is None:
+            dotenv.unlink()
+        else:
+            dotenv.write_text(saved)
+
+
+@contextmanager
+def private_postgres() -> Iterator[tuple[str, Callable[[], list[int]], str]]:
+    """A throwaway PostgreSQL cluster of our own (never the shared one): (URL, its pids, its name)."""
+    for tool in ("pg_createcluster", "pg_ctlcluster", "pg_dropcluster", "psql"):
+        require_tool(tool)
+    require(os.geteuid() == 0, "pg_createcluster needs root here")
+    version = sorted(os.listdir("/usr/lib/postgresql"))[-1]
+    name = f"pyweb_fault_{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    subprocess.run(["pg_createcluster", version, name, "-p", str(port)], check=True, capture_output=True)
+    try:
+        subprocess.run(["pg_ctlcluster", version, name, "start"], check=True, capture_output=True)
+        subprocess.run(
+            ["su", "postgres", "-c", f"psql -q -p {port} -c \"CREATE ROLE app LOGIN PASSWORD 'app'\" "
+             f"-c 'CREATE DATABASE app OWNER app'"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+        def pids() -> list[int]:
+            data = Path(f"/var/lib/postgresql/{version}/{name}/postmaster.pid")
+            postmaster = int(data.read_text().split()[0])
+            children = subprocess.run(["ps", "--ppid", str(postmaster), "-o", "pid="], capture_output=True, text=True)
+            return [postmaster, *(int(pid) for pid in children.stdout.split())]
+
+        yield f"postgresql://app:app@127.0.0.1:{port}/app", pids, f"{version} {name}"
+    finally:
+        try:
+            for pid in pids():
+                os.kill(pid, signal.SIGCONT)
+        except (OSError, ValueError, UnboundLocalError):
+            pass
+        subprocess.run(["pg_dropcluster", "--stop", version, name], capture_output=True)
+
+
+def timed(method: str, url: str, seconds: float, **kwargs: object) -> tuple[httpx.Response | None, float]:
+    started = time.monotonic()
+    try:
+        response = httpx.request(method, url, timeout=seconds + 5, **kwargs)  # type: ignore[arg-type]
+    except httpx.TimeoutException:
+        response = None
+    return response, time.monotonic() - started
+
+
+def assert_database_down(base: str, auth: dict[str, str]) -> None:
+    """503 + Retry-After within ~5 s, /ready 503 within 3 s, /health 200 within 1 s, even with
+    requests stuck on the database in every worker."""
+    stuck = [
+        threading.Thread(target=timed, args=("GET", f"{base}/api/v1/items", 10), kwargs={"headers": auth}, daemon=True)
+        for _ in range(3)
+    ]
+    for thread in stuck:
+        thread.start()
+    time.sleep(0.3)
+    health, took = timed("GET", f"{base}/health", 1)
+    assert health is not None and health.status_code == 200 and took < 1, (health, took)
+    items, took = timed("GET", f"{base}/api/v1/items", 6, headers=auth)
+    assert items is not None and took < 6.5, f"no answer within {took:.1f} s"
+    assert items.status_code == 503, (items.status_code, items.text[:300])
+    assert items.json() == {"detail": "Service unavailable"}, items.text
+    assert items.headers.get("retry-after") == "5", items.headers
+    created, took = timed("POST", f"{base}/api/v1/items", 6, headers=auth, json={"title": "while down"})
+    assert created is not None and created.status_code == 503 and took < 6.5, (created, took)
+    login, took = timed("POST", f"{base}/api/v1/auth/login", 6, json={"email": "x@example.com", "password": "x" * 9})
+    assert login is not None and login.status_code == 503 and took < 6.5, (login, took)
+    ready, took = timed("GET", f"{base}/ready", 3)
+    assert ready is not None and took < 3.5, f"/ready took {took:.1f} s"  # 3 s, and the test's own overhead
+    assert ready.status_code == 503 and ready.json()["status"] == "unavailable", ready.text
+    assert ready.json()["checks"]["database"] not in ("", "ok"), ready.text
+    health, took = timed("GET", f"{base}/health", 1)
+    assert health is not None and health.status_code == 200 and took < 1, (health, took)
+
+
+def assert_recovers(base: str, auth: dict[str, str], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        items, _ = timed("GET", f"{base}/api/v1/items", 6, headers=auth)
+        ready, _ = timed("GET", f"{base}/ready", 3)
+        if items is not None and items.status_code == 200 and ready is not None and ready.status_code == 200:
+            return
+        assert time.monotonic() < deadline, f"no recovery within {seconds} s: {items and items.text[:200]}"
+        time.sleep(0.5)
+
+
+def login_headers(base: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token(base)}"}
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_postgresql_stopped_and_frozen(installed: Callable[[str], Path], framework: str) -> None:
+    """A private cluster stopped, then frozen with SIGSTOP: 503 fast, /health alive, then recovery."""
+    project = installed(f"{framework}-defaults")
+    with private_postgres() as (database_url, pids, cluster):
+        env = {**PRODUCTION, "DATABASE_URL": database_url}
+        make(project, "migrate", **env)
+        with serving(project, **env) as base:
+            auth = login_headers(base)
+            assert httpx.post(f"{base}/api/v1/items", json={"title": "t"}, headers=auth).status_code == 201
+
+            subprocess.run(["pg_ctlcluster", *cluster.split(), "stop", "-m", "fast"], check=True)
+            assert_database_down(base, auth)
+            subprocess.run(["pg_ctlcluster", *cluster.split(), "start"], check=True)
+            assert_recovers(base, auth)
+
+            frozen = pids()
+            for pid in frozen:
+                os.kill(pid, signal.SIGSTOP)
+            try:
+                assert_database_down(base, auth)
+            finally:
+                for pid in frozen:
+                    os.kill(pid, signal.SIGCONT)
+            assert_recovers(base, auth)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_sqlite_file_moved_away(installed: Callable[[str], Path], framework: str) -> None:
+    """/ready is 503 while the SQLite file is missing (and does not recreate it), 200 once it is back."""
+    project = installed(f"{framework}-defaults")
+    database = project / f"moved-{uuid.uuid4().hex[:6]}.db"
+    env = {**PRODUCTION, "DATABASE_URL": sqlite_url(database)}
+    make(project, "migrate", **env)
+    with serving(project, **env) as base:
+        assert get_json(f"{base}/ready")[0] == 200
+        away = database.with_suffix(".away")
+        database.rename(away)
+        try:
+            ready, took = timed("GET", f"{base}/ready", 3)
+            assert ready is not None and took < 3 and ready.status_code == 503, (ready and ready.text, took)
+            assert ready.json()["status"] == "unavailable"
+            assert not database.exists() or database.stat().st_size == 0, "the probe recreated the database"
+            assert get_json(f"{base}/health")[0] == 200
+        finally:
+            if database.exists():
+                database.unlink()
+            away.rename(database)
+        assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})

@@ -25,6 +25,7 @@ import yaml
 
 from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
+from tests.hostile import check_hostile
 
 pytestmark = pytest.mark.e2e
 
@@ -132,6 +133,7 @@ class RunningImage:
     base_url: str
     user: str
     app_files: list[str]
+    environment: list[str]
 
 
 @pytest.fixture(scope="module", params=["fastapi", "django", "flask"])
@@ -160,6 +162,9 @@ def running_image(
             DATABASE_URL=database_url,
             PORT=str(port),
             DOCS_ENABLED="true",
+            # The hostile suite forges Host headers: these are the only names it expects allowed.
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            FORWARDED_ALLOW_IPS="",
         )
         cleanup.callback(podman, "rmi", "--force", image, check=False)
         podman(
@@ -182,7 +187,7 @@ def running_image(
         artifacts.mkdir(exist_ok=True)
         with open(artifacts / "image-sizes.txt", "a") as record:
             record.write(f"{framework}\t{size / 1e6:.0f} MB\n")
-        yield RunningImage(framework, image, container, base_url, user, app_files)
+        yield RunningImage(framework, image, container, base_url, user, app_files, environment)
 
 
 def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImage) -> None:
@@ -199,3 +204,47 @@ def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImag
 
 def test_image_serves_the_contract(running_image: RunningImage) -> None:
     check_contract(running_image.base_url, SECRET_KEY)
+
+
+def test_image_survives_hostile_clients(running_image: RunningImage) -> None:
+    """tests/hostile.py against the image, served with its compose environment."""
+    check_hostile(running_image.base_url, SECRET_KEY)
+
+
+def _without(environment: list[str], name: str) -> list[str]:
+    pairs = [environment[index + 1] for index in range(0, len(environment), 2)]
+    kept = [pair for pair in pairs if pair.split("=", 1)[0] != name]
+    return [argument for pair in kept for argument in ("--env", pair)]
+
+
+def _with(environment: list[str], name: str, value: str) -> list[str]:
+    return [*_without(environment, name), "--env", f"{name}={value}"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["SECRET_KEY=", "SECRET_KEY=change-me", "SECRET_KEY=0123456789", "-DATABASE_URL", "-ALLOWED_HOSTS", "-SECRET_KEY"],
+)
+def test_image_refuses_bad_production_settings(running_image: RunningImage, change: str) -> None:
+    """The image's own entry (production, as compose runs it) exits non-zero, no traceback."""
+    if change.startswith("-"):
+        environment = _without(running_image.environment, change[1:])
+    else:
+        name, value = change.split("=", 1)
+        environment = _with(running_image.environment, name, value)
+    environment = _with(environment, "ENVIRONMENT", "production")
+    environment = _with(environment, "PORT", str(free_port()))
+    name = f"pyweb-refuse-{uuid.uuid4().hex[:8]}"
+    try:
+        result = subprocess.run(
+            [*RUN, "--rm", "--name", name, *environment, running_image.image],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        podman("rm", "--force", name, check=False)
+        raise AssertionError(f"the image still runs after 30 s with {change}: it did not refuse") from None
+    assert result.returncode != 0, f"started with {change}:\n{result.stderr[-2000:]}"
+    assert result.stderr.strip(), "no reason on stderr"
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
