@@ -1,4 +1,4 @@
-"""The black-box contract of ../shared/API.md, spoken only over HTTP to a running service.
+"""The black-box contract of docs/contract.md, spoken only over HTTP to a running service.
 
 One function, `check_contract`, holds every generated service to the same wire behaviour,
 whatever the framework. The server must run with `secret_key`, so that the test can forge

@@ -1,4 +1,4 @@
-"""Hostile input and slow clients ("Limits, errors and abuse" of ../shared/API.md), over HTTP only.
+"""Hostile input and slow clients ("Limits, errors and abuse" of docs/contract.md), over HTTP only.
 
 Like `contract.py`, this speaks only to a running service, whatever the framework, so the e2e
 tests (`make serve`) and the image tests share it. The framing and slow-client cases use raw
