@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import tarfile
 from pathlib import Path
 
-from pyweb_scaffold.template_source import TEMPLATE_ITEMS
+from pyweb_scaffold.template_source import TEMPLATE_ITEMS, copy_template, replace_work_tree
 from tests.conftest import REPO_ROOT
 
 _RELEASE_ROW = re.compile(r"^\| (?P<version>[0-9][^ |]*) \| (?P<commit>[0-9a-f]{40}) \|", re.MULTILINE)
@@ -27,12 +26,7 @@ def commit_all(project: Path, message: str) -> None:
 def template_copy(destination: Path) -> Path:
     """This checkout's template (its working tree), copied to `destination`."""
     destination.mkdir()
-    for item in TEMPLATE_ITEMS:
-        source = REPO_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / item)
+    copy_template(REPO_ROOT, destination)
     return destination
 
 
@@ -66,12 +60,7 @@ def publish(source: Path, repository: Path, tag: str) -> None:
     if not repository.exists():
         git(repository.parent, "init", "--quiet", "--bare", repository.name)
         git(repository.parent, "clone", "--quiet", str(repository), work.name)
-    for entry in work.iterdir():
-        if entry.name != ".git":
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    for item in TEMPLATE_ITEMS:
-        copy = shutil.copytree if (source / item).is_dir() else shutil.copy2
-        copy(source / item, work / item)
+    replace_work_tree(work, source)
     commit_all(work, f"release {tag}")
     git(work, "tag", tag)
     git(work, "push", "--quiet", "origin", "HEAD:main", tag)

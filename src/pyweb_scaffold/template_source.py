@@ -67,6 +67,23 @@ def _locked(store: Path) -> Iterator[None]:
         yield
 
 
+def copy_template(source: Path, destination: Path) -> None:
+    """Copy the template's files (copier.yml and templates/) from `source` into `destination`."""
+    for item in TEMPLATE_ITEMS:
+        if (source / item).is_dir():
+            shutil.copytree(source / item, destination / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source / item, destination / item)
+
+
+def replace_work_tree(repository: Path, source: Path) -> None:
+    """Make a git work tree hold exactly the template of `source`, ready to commit."""
+    for entry in repository.iterdir():
+        if entry.name != ".git":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    copy_template(source, repository)
+
+
 def _fingerprint(source: Path, version: str) -> str:
     """The version, and every template file's path, executable bit and content, hashed."""
     digest = hashlib.sha256(version.encode())
@@ -131,15 +148,7 @@ def ensure_version(
         if not (store / ".git").is_dir():
             store.mkdir(parents=True, exist_ok=True)
             _git(store, "init", "--quiet", "--initial-branch=main")
-        for entry in store.iterdir():
-            if entry.name != ".git":
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-        for item in TEMPLATE_ITEMS:
-            src = source / item
-            if src.is_dir():
-                shutil.copytree(src, store / item, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(src, store / item)
+        replace_work_tree(store, source)
         _git(store, "add", "--all")
         tree = _git(store, "write-tree")
         tags = _tags_of(store, version)
