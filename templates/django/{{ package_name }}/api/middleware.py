@@ -1,4 +1,5 @@
-"""Refuse an oversized request body before anything reads it, and a body that never comes."""
+"""Refuse an oversized request body before anything reads it, and a body that never comes;
+HSTS on every response when it is configured."""
 
 import socket
 from collections.abc import Callable
@@ -34,3 +35,27 @@ class RequestSizeLimitMiddleware:
             # (UnreadablePostError, a 400). gunicorn resets the socket for the next request.
             connection.settimeout(BODY_READ_TIMEOUT)
         return self.get_response(request)
+
+
+class StrictTransportSecurityMiddleware:
+    """`Strict-Transport-Security` on every response when SECURE_HSTS_SECONDS is above 0.
+
+    SecurityMiddleware sends it only on requests Django sees as HTTPS, but TLS ends at the
+    proxy in front, which may not say so (X-Forwarded-Proto); the operator who sets
+    SECURE_HSTS_SECONDS has said that the service is reached over HTTPS only.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        seconds = settings.SECURE_HSTS_SECONDS
+        if seconds and not response.has_header("Strict-Transport-Security"):
+            value = f"max-age={seconds}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                value += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                value += "; preload"
+            response.headers["Strict-Transport-Security"] = value
+        return response
