@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import tempfile
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,7 @@ def context(project: Project, spec: ResourceSpec) -> dict[str, Any]:
         "optional_fields": [f for f in spec.fields if f.optional],
         "patch_field": patchable[0],
         "samples": {f.name: _samples(f) for f in spec.fields},
-        "command": spec.command(),
+        "command_lines": textwrap.wrap(spec.command(), 90, subsequent_indent="    ", break_on_hyphens=False),
         "limits": {
             "decimal_digits": resource_spec.DECIMAL_DIGITS,
             "decimal_places": resource_spec.DECIMAL_PLACES,
