@@ -329,3 +329,47 @@ def test_added_resources_work_and_survive_a_template_update(framework: str, tmp_
     changed = git(project, "status", "--porcelain").split()
     assert not [path for path in changed if "project" in path or "task" in path or "sample" in path]
     run(project, "make", "test")
+
+
+def fake_alembic(project: Path, script: str) -> None:
+    """A stand-in for the project's Alembic, so that the command's own logic runs in seconds."""
+    alembic = project / ".venv" / "bin" / "alembic"
+    alembic.write_text(f"#!/bin/sh\n{script}\n")
+    alembic.chmod(0o755)
+
+
+WRITES_A_REVISION = (
+    'if [ "$1" = revision ]; then echo \'"""add"""\' > migrations/versions/20990101_0000_add.py; fi'
+)
+
+
+@pytest.mark.parametrize("project_copy", ["fastapi"], indirect=True)
+def test_the_same_command_twice_changes_nothing_and_other_fields_are_refused(project_copy: Path) -> None:
+    fake_alembic(project_copy, WRITES_A_REVISION)
+    code, output = add(project_copy, *PROJECT)
+    assert code == 0, output
+    assert "migrations/versions/20990101_0000_add.py" in output
+    after_first = snapshot(project_copy)
+    assert "api.include_router(projects_router)" in (project_copy / "src/demo/main.py").read_text()
+
+    again, again_output = add(project_copy, *PROJECT)
+    other, other_output = add(project_copy, "project", "name:str", "budget:float")
+
+    assert (again, other) == (0, 1)
+    assert "nothing changed" in again_output
+    assert "exists already" in other_output and other_output.count("\n") == 1
+    assert snapshot(project_copy) == after_first
+
+
+@pytest.mark.parametrize("project_copy", ["fastapi"], indirect=True)
+def test_a_failing_migration_tool_undoes_every_change(project_copy: Path) -> None:
+    fake_alembic(project_copy, 'echo "Traceback ..." >&2; echo "NameError: boom" >&2; exit 1')
+    before = snapshot(project_copy)
+
+    code, output = add(project_copy, *PROJECT)
+
+    assert code == 1
+    assert "failed, nothing was added: NameError: boom" in output
+    assert output.count("\n") == 1
+    assert snapshot(project_copy) == before
+    assert not (project_copy / "src/demo/projects").exists()
