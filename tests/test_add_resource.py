@@ -21,6 +21,7 @@ from tests.conftest import python_for, require_tool
 from tests.releases import commit_all, git, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
+NEW_OPTIONS = ["--defaults", "--no-git", "--data", "database=sqlite"]
 PROJECT = ["project", "name:str", "budget:int", "due:date?", "done:bool"]
 TASK = ["task", "title:str", "notes:text", "project:ref"]
 EVERY_TYPE = [
@@ -65,6 +66,9 @@ def test_parses_the_issues_resources() -> None:
         ("item", ["title:str"], "taken by the project itself"),
         ("user", ["title:str"], "taken by the project itself"),
         ("class", ["title:str"], "Python keyword"),
+        ("filter", ["title:str"], "builtin"),
+        ("message", ["title:str"], "taken by the project itself"),
+        ("project", ["check:bool"], "reserved"),
         ("Project", ["title:str"], "lower case letters"),
         ("project", [], "at least one field"),
         ("project", ["title:strng"], "unknown type 'strng'"),
@@ -97,8 +101,7 @@ def fresh_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         project.parent.mkdir()
         env = {**os.environ, "PYWEB_TEMPLATE_STORE": str(parent / "store")}
         subprocess.run(
-            [sys.executable, "-m", "pyweb_scaffold", "new", str(project), "--framework", framework, "--defaults"]
-            + ["--no-git", "--data", "database=sqlite"],
+            [sys.executable, "-m", "pyweb_scaffold", "new", str(project), "--framework", framework, *NEW_OPTIONS],
             check=True,
             capture_output=True,
             env=env,
@@ -259,7 +262,12 @@ def exercise_over_http(base: str) -> None:
         assert client.get(path, headers=ada).status_code == 404
 
         document = client.get("/openapi.json").json()
-        operations = {op["operationId"] for item in document["paths"].values() for op in item.values()}
+        operations = {
+            operation.get("operationId")
+            for path_item in document["paths"].values()
+            for method, operation in path_item.items()
+            if method in {"get", "post", "patch", "delete"}
+        }
         assert {"list_projects", "create_project", "read_project", "update_project", "delete_project"} <= operations
 
 
@@ -338,9 +346,7 @@ def fake_alembic(project: Path, script: str) -> None:
     alembic.chmod(0o755)
 
 
-WRITES_A_REVISION = (
-    'if [ "$1" = revision ]; then echo \'"""add"""\' > migrations/versions/20990101_0000_add.py; fi'
-)
+WRITES_A_REVISION = 'if [ "$1" = revision ]; then echo \'"""add"""\' > migrations/versions/20990101_0000_add.py; fi'
 
 
 @pytest.mark.parametrize("project_copy", ["fastapi"], indirect=True)

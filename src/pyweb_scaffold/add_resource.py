@@ -162,7 +162,7 @@ def _environment() -> Any:
         loader=FileSystemLoader(bundled_template_root() / "templates"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 (Python source, not HTML)
+        autoescape=False,
     )
 
 
@@ -174,7 +174,7 @@ def render_files(project: Project, spec: ResourceSpec) -> dict[str, str]:
     files: dict[str, str] = {}
     for source in sorted(root.rglob("*")):
         relative = source.relative_to(root)
-        if not source.is_file() or relative.name.startswith("_") and not relative.name.startswith("__init__"):
+        if not source.is_file() or (relative.name.startswith("_") and not relative.name.startswith("__init__")):
             continue
         name = environment.from_string(str(relative)).render(values).removesuffix(".jinja")
         template = environment.get_template(str(source.relative_to(bundled_template_root() / "templates")))
@@ -251,7 +251,9 @@ def _add_to_all(registration: Registration, lines: list[str], mark_index: int) -
             names = set(ast.literal_eval(node.value)) | {registration.all_name}
             statement = f"__all__ = [{', '.join(repr(name).replace(chr(39), chr(34)) for name in sorted(names))}]\n"
             return [*lines[: node.lineno - 1], statement, *lines[mark_index:]]
-    raise AddResourceError(f"{registration.path}: the line above `{MARK_PREFIX}{registration.mark}` is not `__all__ = [...]`")
+    raise AddResourceError(
+        f"{registration.path}: the line above `{MARK_PREFIX}{registration.mark}` is not `__all__ = [...]`"
+    )
 
 
 def plan(project: Project, spec: ResourceSpec) -> Plan:
@@ -280,10 +282,7 @@ def plan(project: Project, spec: ResourceSpec) -> Plan:
 
 def add(root: Path, name: str, arguments: tuple[str, ...], dry_run: bool, echo: Callable[[str], None]) -> None:
     project = load_project(root)
-    reserved = frozenset({project.package_name})
-    from pyweb_scaffold.names import reserved_names
-
-    spec = resource_spec.parse(name, arguments, reserved | reserved_names())
+    spec = resource_spec.parse(name, arguments, frozenset({project.package_name}))
     result = plan(project, spec)
     if not result.new_files and not result.changed_files:
         echo(f"Resource {spec.name.singular!r} is already there, as asked; nothing changed.")
@@ -434,7 +433,9 @@ def _django_registrations(project: Project, spec: ResourceSpec) -> list[Registra
     return [
         Registration(path=f"{package}/settings/base.py", mark="resource apps", lines=(f'"{package}.{plural}",',)),
         Registration(
-            path=f"{package}/api/urls.py", mark="resource urls", lines=(f'path("", include("{package}.{plural}.urls")),',)
+            path=f"{package}/api/urls.py",
+            mark="resource urls",
+            lines=(f'path("", include("{package}.{plural}.urls")),',),
         ),
     ]
 

@@ -6,6 +6,7 @@ before a file is touched.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ RESERVED_RESOURCES = frozenset(
         "config", "error", "db", "database", "extension", "security", "session", "text", "web",
         "main", "middleware", "logging_config", "parsing", "throttling", "storage", "static",
         "login_failure", "token", "event", "ws", "asgi", "wsgi", "manage", "repository", "router",
+        # Django's own app labels: a resource's app is labelled by its plural.
+        "message", "content_type", "contenttype", "staticfile", "corsheader", "rest_framework",
     }
 )  # fmt: skip
 RESERVED_FIELDS = frozenset(
@@ -44,6 +47,9 @@ RESERVED_FIELDS = frozenset(
         "registry", "query", "fields", "json", "dict", "copy", "schema", "validate", "construct",
         "save", "delete", "clean", "load", "dump", "dumps", "loads", "context", "opts", "meta",
         "self", "cls", "data", "instance", "request", "session", "user",
+        # Attributes of Django models, marshmallow schemas and pydantic models.
+        "check", "from_db", "many", "partial", "unknown", "exclude", "only", "ordered",
+        "parse_obj", "parse_raw", "parse_file", "from_orm", "schema_json", "update_forward_refs",
     }
 )  # fmt: skip
 
@@ -147,8 +153,10 @@ def parse_name(name: str, reserved: frozenset[str] = frozenset()) -> ResourceNam
     for candidate in (resource.singular, resource.plural):
         if candidate in RESERVED_RESOURCES or candidate.rstrip("s") in RESERVED_RESOURCES:
             raise ResourceSpecError(f"resource name {name!r} is taken by the project itself (items, users, auth, ...)")
-        if candidate in reserved or keyword.iskeyword(candidate):
-            raise ResourceSpecError(f"resource name {name!r} is reserved: {candidate!r} is a keyword, a module or a dependency")
+        if candidate in reserved or hasattr(builtins, candidate):
+            raise ResourceSpecError(
+                f"resource name {name!r} is reserved: {candidate!r} is a Python builtin or the package"
+            )
     return resource
 
 
