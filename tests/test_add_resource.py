@@ -80,6 +80,7 @@ def test_parses_the_issues_resources() -> None:
         ("project", ["title:int:5"], "only str takes a length"),
         ("project", ["title:str:0"], "must be a number from 1"),
         ("project", ["project:ref"], "cannot refer to itself"),
+        ("project", ["item:ref"], "a ref names a resource made by `pyweb add resource`"),
     ],
 )
 def test_refuses_bad_specs_in_one_line(name: str, fields: list[str], message: str) -> None:

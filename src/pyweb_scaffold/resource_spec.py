@@ -182,7 +182,12 @@ def parse_field(argument: str) -> Field:
             raise ResourceSpecError(f"field {argument!r}: N in str:N must be a number from 1 to {MAX_STR_LENGTH}")
         max_length = int(size)
     if base == "ref":
-        parse_name(name)  # a ref names a resource: the same rules
+        try:
+            parse_name(name)  # a ref names a resource: the same rules
+        except ResourceSpecError:
+            raise ResourceSpecError(
+                f"field {argument!r}: a ref names a resource made by `pyweb add resource` (not items or users)"
+            ) from None
     return Field(name=name, type=base, optional=optional, max_length=max_length)
 
 
