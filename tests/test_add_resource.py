@@ -272,6 +272,12 @@ def exercise_over_http(base: str) -> None:
         assert {"list_projects", "create_project", "read_project", "update_project", "delete_project"} <= operations
 
 
+# A file `pyweb add resource` registers in, and the line it adds there for the tasks.
+REGISTERED = {
+    "fastapi": ("src/demo/main.py", "api.include_router(tasks_router)"),
+    "django": ("demo/settings/base.py", '"demo.tasks",'),
+    "flask": ("src/demo/api/__init__.py", 'api.register_blueprint(tasks.blp, url_prefix=f"{PREFIX}/tasks")'),
+}
 DOWNGRADE = {
     "fastapi": [[".venv/bin/alembic", "downgrade", "-1"]],
     "django": [[".venv/bin/python", "manage.py", "migrate", "samples", "zero"]],
@@ -321,9 +327,15 @@ def test_added_resources_work_and_survive_a_template_update(framework: str, tmp_
     run(project, "make", "test")
     commit_all(project, "samples")
 
-    # A newer template release: the added resources stay, registrations included.
+    # A newer template release that also changes the file holding the registration: the added
+    # resources stay, registrations included.
     readme = source / "templates" / framework / "README.md.jinja"
     readme.write_text(readme.read_text() + "\nTemplate release 2.0.0 adds this line.\n")
+    registered, registration = REGISTERED[framework]
+    template = source / "templates" / framework / registered.replace("demo", "{{ package_name }}")
+    template = template if template.exists() else template.with_name(template.name + ".jinja")
+    docstring = template.read_text().split("\n", 1)
+    template.write_text(f"{docstring[0]}\n# Template release 2.0.0 changed this file.\n{docstring[1]}")
     ensure_version("2.0.0", source=source, store=store)
     update = subprocess.run(
         [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "2.0.0"],
@@ -337,6 +349,9 @@ def test_added_resources_work_and_survive_a_template_update(framework: str, tmp_
     assert "<<<<<<<" not in git(project, "diff")
     changed = git(project, "status", "--porcelain").split()
     assert not [path for path in changed if "project" in path or "task" in path or "sample" in path]
+    updated = (project / registered).read_text()
+    assert "# Template release 2.0.0 changed this file." in updated
+    assert registration in updated
     run(project, "make", "test")
 
 
