@@ -319,8 +319,8 @@ def test_added_resources_work_and_survive_a_template_update(framework: str, tmp_
 
     # Every type: made, linted, upgraded, downgraded and upgraded again.
     pyweb_add(project, *EVERY_TYPE)
-    run(project, "make", "lint")
     run(project, "make", "migrate")
+    run(project, "make", "lint")
     for command in DOWNGRADE[framework]:
         run(project, *command)
     run(project, "make", "migrate")
