@@ -260,3 +260,27 @@ def update_command(
             f"{' and the .rej files' if conflict == 'rej' else ''}, then commit"
         )
     click.echo("Review with `git diff`, then commit.")
+
+
+@main.group("add")
+def add_group() -> None:
+    """Add code to the generated project in the current folder."""
+
+
+@add_group.command("resource")
+@click.argument("name")
+@click.argument("fields", nargs=-1, required=True, metavar="FIELD:TYPE...")
+@click.option("--dry-run", is_flag=True, help="List the files it would write, write nothing.")
+def add_resource_command(name: str, fields: tuple[str, ...], dry_run: bool) -> None:
+    """Add a resource NAME owned by users, with its model, migration, API at /api/v1/<plural> and tests.
+
+    \b
+    Types: str (1-200 characters; str:N for another maximum), text (10,000), int,
+    float, decimal (12 digits, 2 after the point), bool, date, datetime (with a
+    timezone), email, url; TYPE? makes the field optional (null when left out);
+    NAME:ref refers to one of the user's own NAME resources (NAME_id in JSON).
+    Example: pyweb add resource task title:str notes:text? project:ref
+    """
+    from pyweb_scaffold import add_resource
+
+    add_resource.add(Path.cwd(), name, fields, dry_run=dry_run, echo=click.echo)

@@ -11,3 +11,4 @@ def register_blueprints(api: Api) -> None:
     api.register_blueprint(auth.blp, url_prefix=f"{PREFIX}/auth")
     api.register_blueprint(users.blp, url_prefix=f"{PREFIX}/users")
     api.register_blueprint(items.blp, url_prefix=f"{PREFIX}/items")
+    # pyweb: resource blueprints
