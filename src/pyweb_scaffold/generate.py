@@ -15,7 +15,13 @@ import yaml
 from pyweb_scaffold import __version__, git
 from pyweb_scaffold.errors import GenerationError, one_line
 from pyweb_scaffold.names import default_package_name, package_name_problem, suggest_package_name
-from pyweb_scaffold.template_source import bundled_template_root, ensure_version, record_source, template_repository
+from pyweb_scaffold.template_source import (
+    bundled_template_root,
+    ensure_version,
+    record_source,
+    template_questions,
+    template_repository,
+)
 
 
 @dataclass
@@ -57,14 +63,9 @@ def check_package_name(project: NewProject) -> None:
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "on", "off", "1", "0"}
 
 
-def load_questions(template_root: Path | None = None) -> dict[str, dict[str, Any]]:
-    config = yaml.safe_load((template_root or bundled_template_root()).joinpath("copier.yml").read_text())
-    return {key: spec for key, spec in config.items() if not key.startswith("_")}
-
-
 def check_data(data: dict[str, Any]) -> None:
     """What copier's own validators do not catch: unknown questions and loose booleans."""
-    questions = {key: spec for key, spec in load_questions().items() if spec.get("when") is not False}
+    questions = {key: spec for key, spec in template_questions().items() if spec.get("when") is not False}
     unknown = set(data) - set(questions)
     if unknown:
         known = ", ".join(sorted(questions))
