@@ -25,6 +25,7 @@ from packaging.version import InvalidVersion, Version
 from pyweb_scaffold import __version__, git
 
 TEMPLATE_ITEMS = ("copier.yml", "templates")
+ANSWERS_FILE = ".copier-answers.yml"  # copier.yml's `_answers_file`
 
 
 def bundled_template_root() -> Path:
