@@ -1,4 +1,8 @@
-"""Every framework rendered with every option value: clean, valid, and shaped by the answers."""
+"""Every framework rendered with every option value: clean, valid, and shaped by the answers.
+
+Each project is rendered once per module (`rendered`); each test checks one concern on the
+renders it applies to.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,16 @@ import json
 import shutil
 import subprocess
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from copier import run_copy
 
-from tests.conftest import require
+from tests.conftest import REPO_ROOT, require
 
 FRAMEWORKS = ("fastapi", "django", "flask")
 VARIANTS: dict[str, dict[str, object]] = {
@@ -27,6 +35,59 @@ VARIANTS: dict[str, dict[str, object]] = {
 }
 DEFAULTS = {"database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11", "kubernetes": False}
 POSTGRES_DRIVERS = {"fastapi": "asyncpg", "django": "psycopg", "flask": "psycopg"}
+K8S_MANIFESTS = {"deployment.yaml", "service.yaml", "hpa.yaml", "migrate-job.yaml", "kustomization.yaml"}
+
+
+def answers_of(variant: str) -> dict[str, Any]:
+    return {**DEFAULTS, **VARIANTS[variant]}
+
+
+def cases(keep: Callable[[dict[str, Any]], bool] = lambda answers: True) -> list[Any]:
+    """(framework, variant) pairs whose answers `keep` accepts, with readable test ids."""
+    return [
+        pytest.param(framework, variant, id=f"{framework}-{variant}")
+        for framework in FRAMEWORKS
+        for variant in VARIANTS
+        if keep(answers_of(variant))
+    ]
+
+
+@dataclass(frozen=True)
+class Project:
+    path: Path
+    framework: str
+    answers: dict[str, Any]
+
+    def read(self, name: str) -> str:
+        return (self.path / name).read_text()
+
+    @property
+    def package(self) -> Path:
+        return next(path for path in (self.path / "demo_service", self.path / "src" / "demo_service") if path.is_dir())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], Project]:
+    """Renders (framework, variant) with plain copier from this checkout, once per module."""
+    projects: dict[tuple[str, str], Project] = {}
+
+    def render(framework: str, variant: str) -> Project:
+        if (framework, variant) not in projects:
+            answers = answers_of(variant)
+            destination = tmp_path_factory.mktemp(f"{framework}-{variant}")
+            run_copy(
+                str(REPO_ROOT),
+                destination,
+                data={"framework": framework, "project_name": "demo-service", **answers},
+                defaults=True,
+                vcs_ref="HEAD",  # this checkout, uncommitted changes included
+                quiet=True,
+                unsafe=False,
+            )
+            projects[framework, variant] = Project(destination, framework, answers)
+        return projects[framework, variant]
+
+    return render
 
 
 def tool(name: str) -> str:
@@ -44,101 +105,146 @@ def check_schema(schema: str, path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def rendered_files(project: Path) -> list[Path]:
-    return [path for path in project.rglob("*") if path.is_file() and ".git" not in path.relative_to(project).parts]
-
-
-@pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_render(copie, framework: str, variant: str) -> None:
-    answers = {**DEFAULTS, **VARIANTS[variant]}
-    result = copie.copy(extra_answers={"framework": framework, "project_name": "demo-service", **answers})
-    assert result.exit_code == 0, result.exception
-    project = result.project_dir
-    files = rendered_files(project)
-
-    for path in files:
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_every_file_is_rendered_and_parses(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    for path in project.path.rglob("*"):
+        if not path.is_file() or ".git" in path.relative_to(project.path).parts:
+            continue
         text = path.read_text()
-        assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path.relative_to(project)}"
+        assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path.relative_to(project.path)}"
         if path.suffix in {".yml", ".yaml"}:
             assert yaml.safe_load(text) is not None, path
         if path.suffix == ".toml":
             tomllib.loads(text)
 
-    subprocess.run([tool("ruff"), "check", "--no-cache", "."], cwd=project, check=True)
-    subprocess.run([tool("ruff"), "format", "--check", "--no-cache", "."], cwd=project, check=True)
 
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    assert pyproject["project"]["name"] == "demo-service"
-    assert pyproject["project"]["requires-python"] == f">={answers['python_version']}"
-    dependencies = " ".join(pyproject["project"]["dependencies"])
-    assert (POSTGRES_DRIVERS[framework] in dependencies) == (answers["database"] == "postgresql")
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_the_code_is_ruff_clean(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    subprocess.run([tool("ruff"), "check", "--no-cache", "."], cwd=project.path, check=True)
+    subprocess.run([tool("ruff"), "format", "--check", "--no-cache", "."], cwd=project.path, check=True)
 
-    docker_files = [project / name for name in ("Dockerfile", ".dockerignore", "compose.yaml")]
-    if answers["docker"]:
-        assert all(path.is_file() for path in docker_files)
-        dockerfile = (project / "Dockerfile").read_text()
-        assert f"ARG PYTHON_VERSION={answers['python_version']}" in dockerfile
-        findings = subprocess.run(
-            [tool("hadolint"), "--failure-threshold", "warning", "Dockerfile"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-        )
-        assert findings.returncode == 0, findings.stdout
-        check_schema("vendor.compose-spec", project / "compose.yaml")
-        compose = yaml.safe_load((project / "compose.yaml").read_text())
-        images = [str(service.get("image", "")) for service in compose["services"].values()]
-        assert any(image.startswith("postgres:") for image in images) == (answers["database"] == "postgresql")
-        ignored = (project / ".dockerignore").read_text().split()
-        assert {".env", ".git", ".venv", "tests"} <= {line.strip("/*") for line in ignored}
-    else:
-        assert not any(path.exists() for path in docker_files)
 
-    github = project / ".github" / "workflows" / "ci.yml"
-    gitlab = project / ".gitlab-ci.yml"
-    assert github.is_file() == (answers["ci"] == "github")
-    assert gitlab.is_file() == (answers["ci"] == "gitlab")
-    for ci_file, schema in ((github, "vendor.github-workflows"), (gitlab, "vendor.gitlab-ci")):
-        if ci_file.is_file():
-            text = ci_file.read_text()
-            assert answers["python_version"] in text
-            assert ("TEST_DATABASE_URL" in text) == (answers["database"] == "postgresql")
-            check_schema(schema, ci_file)
-
-    renovate = project / "renovate.json"
-    assert renovate.is_file() == (answers["ci"] != "none")
-    if renovate.is_file():
-        check_schema("vendor.renovate", renovate)
-        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier"]
-
-    k8s = project / "k8s"
-    assert k8s.is_dir() == (answers["kubernetes"] and answers["database"] == "postgresql")
-    if k8s.is_dir():
-        manifests = {path.name: yaml.safe_load(path.read_text()) for path in k8s.glob("*.yaml")}
-        assert {"deployment.yaml", "service.yaml", "hpa.yaml", "migrate-job.yaml", "kustomization.yaml"} <= set(
-            manifests
-        )
-        container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
-        assert container["livenessProbe"]["httpGet"]["path"] == "/health"
-        assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
-        assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
-        resources = sorted(name for name in manifests if name != "kustomization.yaml")
-        subprocess.run([tool("kubernetes-validate"), "--quiet", *resources], cwd=k8s, check=True)
-        job = manifests["migrate-job.yaml"]["spec"]["template"]["spec"]["containers"][0]
-        compose_migrate = yaml.safe_load((project / "compose.yaml").read_text())["services"]["migrate"]["command"]
-        assert job["command"] == compose_migrate
-
-    package = next(path for path in (project / "demo_service", project / "src" / "demo_service") if path.is_dir())
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_the_package_has_no_medium_bandit_finding(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
     bandit = subprocess.run(
-        [tool("bandit"), "--quiet", "--recursive", "--severity-level", "medium", str(package)],
+        [tool("bandit"), "--quiet", "--recursive", "--severity-level", "medium", str(project.package)],
         capture_output=True,
         text=True,
     )
     assert bandit.returncode == 0, bandit.stdout
 
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_pyproject_names_the_project_its_python_and_only_the_chosen_database_driver(
+    rendered, framework: str, variant: str
+) -> None:
+    project = rendered(framework, variant)
+    pyproject = tomllib.loads(project.read("pyproject.toml"))
+    assert pyproject["project"]["name"] == "demo-service"
+    assert pyproject["project"]["requires-python"] == f">={project.answers['python_version']}"
+    dependencies = " ".join(pyproject["project"]["dependencies"])
+    assert (POSTGRES_DRIVERS[framework] in dependencies) == (project.answers["database"] == "postgresql")
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_every_project_has_its_readme_makefile_env_example_gitignore_and_answers(
+    rendered, framework: str, variant: str
+) -> None:
+    project = rendered(framework, variant)
     for name in ("README.md", ".env.example", ".gitignore", "Makefile", ".copier-answers.yml"):
-        assert (project / name).is_file(), name
-    env = (project / ".env").read_text()
-    assert "SECRET_KEY=" in env and len(env.split("SECRET_KEY=")[1].split()[0]) >= 32
-    assert ".env" in (project / ".gitignore").read_text().split()
+        assert (project.path / name).is_file(), name
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_env_holds_a_random_secret_key_and_is_git_ignored(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    secret = project.read(".env").split("SECRET_KEY=")[1].split()[0]
+    assert len(secret) >= 32
+    other = rendered(framework, "sqlite" if variant == "defaults" else "defaults")
+    assert secret not in other.read(".env")  # a new key for every project
+    assert ".env" in project.read(".gitignore").split()
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_docker_files_exist_only_when_asked_for(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml"):
+        assert (project.path / name).is_file() == project.answers["docker"], name
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases(lambda answers: answers["docker"]))
+def test_dockerfile_passes_hadolint_on_the_chosen_python(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    assert f"ARG PYTHON_VERSION={project.answers['python_version']}" in project.read("Dockerfile")
+    findings = subprocess.run(
+        [tool("hadolint"), "--failure-threshold", "warning", "Dockerfile"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+    )
+    assert findings.returncode == 0, findings.stdout
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases(lambda answers: answers["docker"]))
+def test_dockerignore_keeps_secrets_git_venv_and_tests_out_of_the_image(rendered, framework: str, variant: str) -> None:
+    ignored = rendered(framework, variant).read(".dockerignore").split()
+    assert {".env", ".git", ".venv", "tests"} <= {line.strip("/*") for line in ignored}
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases(lambda answers: answers["docker"]))
+def test_compose_is_valid_and_runs_postgres_only_for_postgresql(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    check_schema("vendor.compose-spec", project.path / "compose.yaml")
+    services = yaml.safe_load(project.read("compose.yaml"))["services"]
+    images = [str(service.get("image", "")) for service in services.values()]
+    assert any(image.startswith("postgres:") for image in images) == (project.answers["database"] == "postgresql")
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_ci_runs_on_the_chosen_provider_python_and_database(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    github = project.path / ".github" / "workflows" / "ci.yml"
+    gitlab = project.path / ".gitlab-ci.yml"
+    assert github.is_file() == (project.answers["ci"] == "github")
+    assert gitlab.is_file() == (project.answers["ci"] == "gitlab")
+    for ci_file, schema in ((github, "vendor.github-workflows"), (gitlab, "vendor.gitlab-ci")):
+        if ci_file.is_file():
+            text = ci_file.read_text()
+            assert project.answers["python_version"] in text
+            assert ("TEST_DATABASE_URL" in text) == (project.answers["database"] == "postgresql")
+            check_schema(schema, ci_file)
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_renovate_comes_with_ci_and_updates_from_the_template(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    renovate = project.path / "renovate.json"
+    assert renovate.is_file() == (project.answers["ci"] != "none")
+    if renovate.is_file():
+        check_schema("vendor.renovate", renovate)
+        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier"]
+
+
+@pytest.mark.parametrize(("framework", "variant"), cases())
+def test_kubernetes_manifests_come_only_with_kubernetes_and_postgresql(rendered, framework: str, variant: str) -> None:
+    project = rendered(framework, variant)
+    wanted = project.answers["kubernetes"] and project.answers["database"] == "postgresql"
+    assert (project.path / "k8s").is_dir() == wanted
+
+
+@pytest.mark.parametrize(
+    ("framework", "variant"), cases(lambda answers: answers["kubernetes"] and answers["database"] == "postgresql")
+)
+def test_kubernetes_manifests_validate_and_probe_health_and_ready(rendered, framework: str, variant: str) -> None:
+    k8s = rendered(framework, variant).path / "k8s"
+    manifests = {path.name: yaml.safe_load(path.read_text()) for path in k8s.glob("*.yaml")}
+    assert set(manifests) >= K8S_MANIFESTS
+    assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
+    container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+    resources = sorted(name for name in manifests if name != "kustomization.yaml")
+    subprocess.run([tool("kubernetes-validate"), "--quiet", *resources], cwd=k8s, check=True)

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from pyweb_scaffold import __version__
-from pyweb_scaffold.flowchart import DISPLAY_NAMES, FRAMEWORKS, QUESTIONS, Recommendation, recommend
+from pyweb_scaffold.flowchart import FRAMEWORKS, QUESTIONS, Recommendation, recommend
 
 
 def _is_interactive() -> bool:
@@ -38,15 +38,16 @@ def _flowchart_answers(given: dict[str, bool | None], interactive: bool) -> dict
 def _choose_framework(recommendation: Recommendation) -> str:
     import questionary
 
+    from pyweb_scaffold.template_source import framework_names
+
+    names = framework_names()
     order = [recommendation.framework, recommendation.runner_up]
     order += [name for name in FRAMEWORKS if name not in order]
     labels = {
         recommendation.framework: "(recommended)",
         recommendation.runner_up: "(runner-up)",
     }
-    choices = [
-        questionary.Choice(f"{DISPLAY_NAMES[name]} {labels.get(name, '')}".strip(), value=name) for name in order
-    ]
+    choices = [questionary.Choice(f"{names[name]} {labels.get(name, '')}".strip(), value=name) for name in order]
     return questionary.select("Framework", choices=choices, default=choices[0]).unsafe_ask()
 
 
@@ -203,7 +204,9 @@ def _recommended_framework(interactive: bool) -> str:
 
 
 def _print_next_steps(framework: str, destination: Path, path: Path) -> None:
-    click.echo(f"\nCreated a {DISPLAY_NAMES[framework]} project in {destination}\n")
+    from pyweb_scaffold.template_source import framework_names
+
+    click.echo(f"\nCreated a {framework_names()[framework]} project in {destination}\n")
     click.echo("Next steps:")
     for step in (f"cd {path}", "make install", "make migrate", "make test", "make dev"):
         click.echo(f"  {step}")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# copier.yml's `framework` choices, in its order; their display names are read from there
+# (template_source.framework_names) only when shown, to keep yaml out of every start-up.
 FRAMEWORKS = ("fastapi", "django", "flask")
-DISPLAY_NAMES = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,6 @@ class Recommendation:
     runner_up_reason: str
     answers: Mapping[str, bool]
 
-    @property
-    def display_name(self) -> str:
-        return DISPLAY_NAMES[self.framework]
-
     def to_dict(self) -> dict[str, object]:
         return {
             "framework": self.framework,
@@ -168,10 +165,13 @@ class Recommendation:
         }
 
     def explain(self) -> str:
-        lines = [f"Recommended: {self.display_name}, because you {self.because}."]
+        from pyweb_scaffold.template_source import framework_names
+
+        names = framework_names()
+        lines = [f"Recommended: {names[self.framework]}, because you {self.because}."]
         lines += [f"  {reason}" for reason in self.reasons]
         lines += [f"  Conflict: {conflict}" for conflict in self.conflicts]
-        lines.append(f"Runner-up: {DISPLAY_NAMES[self.runner_up]}. {self.runner_up_reason}")
+        lines.append(f"Runner-up: {names[self.runner_up]}. {self.runner_up_reason}")
         return "\n".join(lines)
 
 
@@ -190,14 +190,17 @@ def recommend(answers: Mapping[str, bool]) -> Recommendation:
         runner_up, runner_up_reason = RUNNER_UP["fastapi"]
         return Recommendation("fastapi", None, NO_RULE_BECAUSE, (NO_RULE_WHY,), (), runner_up, runner_up_reason, full)
 
+    from pyweb_scaffold.template_source import framework_names
+
     decider, *others = fired
+    names = framework_names()
     framework = decider.framework
     reasons = [f'Rule {decider.number}: "{decider.quote}"', decider.why]
     reasons += [f'Also rule {rule.number}: "{rule.quote}"' for rule in others if rule.framework == framework]
     overruled = [rule for rule in others if rule.framework != framework and not rule.is_default]
     conflicts = tuple(
         f"you also said {rule.when_overruled}; rule {decider.number} comes first in the "
-        f"flowchart, so {DISPLAY_NAMES[framework]} wins, with {DISPLAY_NAMES[rule.framework]} "
+        f"flowchart, so {names[framework]} wins, with {names[rule.framework]} "
         "as the runner-up."
         for rule in overruled
     )

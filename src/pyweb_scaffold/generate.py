@@ -15,7 +15,14 @@ import yaml
 from pyweb_scaffold import __version__, git
 from pyweb_scaffold.errors import GenerationError, one_line
 from pyweb_scaffold.names import default_package_name, package_name_problem, suggest_package_name
-from pyweb_scaffold.template_source import bundled_template_root, ensure_version, record_source, template_repository
+from pyweb_scaffold.template_source import (
+    ANSWERS_FILE,
+    bundled_template_root,
+    ensure_version,
+    record_source,
+    template_questions,
+    template_repository,
+)
 
 
 @dataclass
@@ -57,14 +64,9 @@ def check_package_name(project: NewProject) -> None:
 _BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "on", "off", "1", "0"}
 
 
-def load_questions(template_root: Path | None = None) -> dict[str, dict[str, Any]]:
-    config = yaml.safe_load((template_root or bundled_template_root()).joinpath("copier.yml").read_text())
-    return {key: spec for key, spec in config.items() if not key.startswith("_")}
-
-
 def check_data(data: dict[str, Any]) -> None:
     """What copier's own validators do not catch: unknown questions and loose booleans."""
-    questions = {key: spec for key, spec in load_questions().items() if spec.get("when") is not False}
+    questions = {key: spec for key, spec in template_questions().items() if spec.get("when") is not False}
     unknown = set(data) - set(questions)
     if unknown:
         known = ", ".join(sorted(questions))
@@ -83,7 +85,7 @@ def author_defaults() -> dict[str, str]:
 def _initial_commit(project_dir: Path) -> None:
     identity: tuple[str, ...] = ()
     if not git.config("user.email"):
-        answers = yaml.safe_load((project_dir / ".copier-answers.yml").read_text())
+        answers = yaml.safe_load((project_dir / ANSWERS_FILE).read_text())
         identity = ("-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}")
     git.run(project_dir, "init", "--quiet", "--initial-branch=main")
     git.run(project_dir, "add", "--all")
@@ -125,7 +127,7 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     try:
         _render(src, ref, staging, project)
         if portable_source:
-            record_source(staging / ".copier-answers.yml", portable_source)
+            record_source(staging / ANSWERS_FILE, portable_source)
         if project.git and have_git:
             _initial_commit(staging)
         if in_place:

@@ -7,20 +7,15 @@ plain `copier copy` and `pyweb new` accept and refuse the same names with the sa
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
-from pyweb_scaffold.template_source import bundled_template_root
+from pyweb_scaffold.template_source import bundled_template_root, template_questions
 
 
-@cache
 def _question() -> dict[str, Any]:
-    import yaml
-
-    return yaml.safe_load((bundled_template_root() / "copier.yml").read_text())["package_name"]
+    return template_questions()["package_name"]
 
 
-@cache
 def _render(source: str) -> Any:
     """A template compiled as copier compiles it: its root as the include path, its default filters."""
     from jinja2 import FileSystemLoader
@@ -33,7 +28,6 @@ def _render(source: str) -> Any:
     return environment.from_string(source).render
 
 
-@cache
 def reserved_names() -> frozenset[str]:
     """Keywords, stdlib modules and dependencies: the list copier.yml's validator reads."""
     path = bundled_template_root() / "templates" / "_shared" / "reserved-package-names.txt"

@@ -18,12 +18,14 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from pyweb_scaffold import __version__, git
 
 TEMPLATE_ITEMS = ("copier.yml", "templates")
+ANSWERS_FILE = ".copier-answers.yml"  # copier.yml's `_answers_file`
 
 
 def bundled_template_root() -> Path:
@@ -33,6 +35,19 @@ def bundled_template_root() -> Path:
         if (root / "copier.yml").is_file():
             return root
     raise FileNotFoundError(f"pyweb's copier template is missing next to {package_dir}")
+
+
+def template_questions() -> dict[str, dict[str, Any]]:
+    """The bundled copier.yml's questions (its `_` settings left out): what pyweb checks answers against."""
+    import yaml  # here: importing it would cost every command's start-up time
+
+    config = yaml.safe_load((bundled_template_root() / "copier.yml").read_text())
+    return {key: spec for key, spec in config.items() if not key.startswith("_")}
+
+
+def framework_names() -> dict[str, str]:
+    """Each framework's display name, from copier.yml's `framework` choices (label: value)."""
+    return {value: label for label, value in template_questions()["framework"]["choices"].items()}
 
 
 def template_repository() -> str:

@@ -13,6 +13,7 @@ import yaml
 from pyweb_scaffold import git
 from pyweb_scaffold.errors import UpdateError, one_line
 from pyweb_scaffold.template_source import (
+    ANSWERS_FILE,
     default_store,
     ensure_version,
     mirrored,
@@ -20,7 +21,6 @@ from pyweb_scaffold.template_source import (
     template_repository,
 )
 
-ANSWERS_FILE = ".copier-answers.yml"
 CONFLICT_MARKER = "<<<<<<< "
 
 
