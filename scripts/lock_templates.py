@@ -51,7 +51,20 @@ def interpreter(version: str) -> str:
     sys.exit(f"lock-templates: no Python {version} interpreter found on PATH or in pyenv")
 
 
-def lock(template: Path, answers: dict[str, str], upgrade: bool, scratch: Path) -> None:
+def renderable_copy(source: Path, destination: Path) -> Path:
+    """The template in `source`, without the uv.lock stubs: a lock is not rendered into its own project."""
+    destination.mkdir()
+    copy_template(source, destination)
+    for stub in (destination / "templates").glob("*/uv.lock.jinja"):
+        stub.unlink()
+    return destination
+
+
+def write_lock(source: Path, answers: dict[str, str], scratch: Path, *, upgrade: bool = False) -> Path:
+    """Lock `answers`' pyproject.toml as the template in `source` renders it, into its locks folder."""
+    template = scratch / "template"
+    if not template.exists():
+        renderable_copy(source, template)
     project = scratch / lock_name(answers).removesuffix(".lock")
     run_copy(
         str(template),
@@ -60,7 +73,7 @@ def lock(template: Path, answers: dict[str, str], upgrade: bool, scratch: Path) 
         defaults=True,
         quiet=True,
     )
-    shipped = LOCKS / lock_name(answers)
+    shipped = source / "templates" / "_shared" / "locks" / lock_name(answers)
     if shipped.exists():  # start from the shipped pins, so that only what must move moves
         shutil.copy(shipped, project / "uv.lock")
     command = ["uv", "lock", "--quiet", "--python", interpreter(answers["python_version"])]
@@ -68,25 +81,19 @@ def lock(template: Path, answers: dict[str, str], upgrade: bool, scratch: Path) 
     text = (project / "uv.lock").read_text()
     if f'name = "{PLACEHOLDER}"' not in text or any(mark in text for mark in ("{{", "{%", "{#")):
         sys.exit(f"lock-templates: {shipped.name} lacks the placeholder or holds Jinja delimiters")
+    shipped.parent.mkdir(exist_ok=True)
     shipped.write_text(text)
-    print(f"wrote {shipped.relative_to(REPO_ROOT)}")
+    return shipped
 
 
 def main() -> None:
     upgrade = "--upgrade" in sys.argv[1:]
-    LOCKS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        scratch = Path(tmp)
-        template = scratch / "template"
-        template.mkdir()
-        copy_template(REPO_ROOT, template)
-        # The lock being written is not rendered into the project it is written from.
-        for stub in (template / "templates").glob("*/uv.lock.jinja"):
-            stub.unlink()
-        wanted = {lock_name(answers) for answers in option_sets()}
+    wanted = {lock_name(answers) for answers in option_sets()}
+    with tempfile.TemporaryDirectory() as scratch:
         for answers in option_sets():
-            lock(template, answers, upgrade, scratch)
-    for stale in set(path.name for path in LOCKS.glob("*.lock")) - wanted:
+            shipped = write_lock(REPO_ROOT, answers, Path(scratch), upgrade=upgrade)
+            print(f"wrote {shipped.relative_to(REPO_ROOT)}")
+    for stale in {path.name for path in LOCKS.glob("*.lock")} - wanted:
         (LOCKS / stale).unlink()
         print(f"removed {stale}: no option set uses it")
 
