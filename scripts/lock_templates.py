@@ -53,7 +53,7 @@ def interpreter(version: str) -> str:
 
 def renderable_copy(source: Path, destination: Path) -> Path:
     """The template in `source`, without the uv.lock stubs: a lock is not rendered into its own project."""
-    destination.mkdir()
+    destination.mkdir(parents=True)
     copy_template(source, destination)
     for stub in (destination / "templates").glob("*/uv.lock.jinja"):
         stub.unlink()
