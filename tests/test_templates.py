@@ -110,7 +110,7 @@ def test_render(copie, framework: str, variant: str) -> None:
     assert renovate.is_file() == (answers["ci"] != "none")
     if renovate.is_file():
         check_schema("vendor.renovate", renovate)
-        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier"]
+        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier", "pep621"]
 
     k8s = project / "k8s"
     assert k8s.is_dir() == (answers["kubernetes"] and answers["database"] == "postgresql")
