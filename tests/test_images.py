@@ -26,6 +26,7 @@ import yaml
 from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
 from tests.hostile import check_hostile
+from tests.test_locks import ENVIRONMENT_REPORT, installed_versions, locked_versions
 
 pytestmark = pytest.mark.e2e
 
@@ -134,6 +135,7 @@ class RunningImage:
     user: str
     app_files: list[str]
     environment: list[str]
+    project: Path
 
 
 @pytest.fixture(scope="module", params=["fastapi", "django", "flask"])
@@ -187,7 +189,7 @@ def running_image(
         artifacts.mkdir(exist_ok=True)
         with open(artifacts / "image-sizes.txt", "a") as record:
             record.write(f"{framework}\t{size / 1e6:.0f} MB\n")
-        yield RunningImage(framework, image, container, base_url, user, app_files, environment)
+        yield RunningImage(framework, image, container, base_url, user, app_files, environment, project)
 
 
 def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImage) -> None:
@@ -200,6 +202,14 @@ def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImag
     base = running_image.base_url
     assert get_json(f"{base}/health") == (200, {"status": "ok"})
     assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})
+
+
+def test_image_installs_exactly_the_locked_runtime_dependencies(running_image: RunningImage) -> None:
+    """What the image's venv holds is uv.lock's non-dev export for the image's platform, no more."""
+    report = podman("exec", running_image.container, "python", "-c", ENVIRONMENT_REPORT).stdout
+    installed = installed_versions(report, "svc")
+    assert installed == locked_versions(running_image.project, report, dev=False)
+    assert not {"uv", "pip"} & {name for name, _ in installed}
 
 
 def test_image_serves_the_contract(running_image: RunningImage) -> None:

@@ -225,7 +225,7 @@ def test_renovate_comes_with_ci_and_updates_from_the_template(rendered, framewor
     assert renovate.is_file() == (project.answers["ci"] != "none")
     if renovate.is_file():
         check_schema("vendor.renovate", renovate)
-        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier"]
+        assert json.loads(renovate.read_text())["enabledManagers"] == ["copier", "pep621"]
 
 
 @pytest.mark.parametrize(("framework", "variant"), cases())

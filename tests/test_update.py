@@ -18,7 +18,9 @@ from pyweb_scaffold.template_source import default_store, ensure_version, templa
 from tests.releases import commit_all, git, publish, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
-INSTALL_HELP = "install: ## create .venv and install the project with its dev dependencies (uv when present, else pip)"
+INSTALL_HELP = (
+    "install: ## install exactly uv.lock's versions into .venv, dev tools included (re-locks a stale uv.lock)"
+)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -1,0 +1,102 @@
+"""Writes templates/_shared/locks/: one uv.lock for each option set that changes dependencies.
+
+`pyweb new` copies the matching lock into the project (templates/_shared/project/uv.lock.jinja puts the
+project's name in), so generating a project never resolves anything and needs no network.
+Run it after changing a pin in a pyproject.toml.jinja: `scripts/lock-templates` (add `--upgrade`
+to move every transitive pin to its newest release too).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+from copier import run_copy
+
+from pyweb_scaffold.template_source import copy_template
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LOCKS = REPO_ROOT / "templates" / "_shared" / "locks"
+# The questions whose answers change pyproject.toml's dependencies or requires-python.
+DEPENDENCY_QUESTIONS = ("framework", "database", "python_version")
+PLACEHOLDER = "pyweb-project"
+
+
+def option_sets() -> list[dict[str, str]]:
+    """Every combination of the dependency questions' choices in copier.yml."""
+    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    choices = []
+    for name in DEPENDENCY_QUESTIONS:
+        listed = questions[name]["choices"]
+        choices.append(list(listed.values()) if isinstance(listed, dict) else listed)
+    return [dict(zip(DEPENDENCY_QUESTIONS, values, strict=True)) for values in itertools.product(*choices)]
+
+
+def lock_name(answers: dict[str, str]) -> str:
+    return f"{answers['framework']}-{answers['database']}-py{answers['python_version']}.lock"
+
+
+def interpreter(version: str) -> str:
+    """uv needs an interpreter that satisfies requires-python to lock (it installs nothing)."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for candidate in [shutil.which(f"python{version}"), *sorted(pyenv.glob(f"{version}.*/bin/python{version}"))]:
+        if candidate and subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
+            return str(candidate)
+    sys.exit(f"lock-templates: no Python {version} interpreter found on PATH or in pyenv")
+
+
+def renderable_copy(source: Path, destination: Path) -> Path:
+    """The template in `source`, without the uv.lock stubs: a lock is not rendered into its own project."""
+    destination.mkdir(parents=True)
+    copy_template(source, destination)
+    for stub in (destination / "templates").glob("*/uv.lock.jinja"):
+        stub.unlink()
+    return destination
+
+
+def write_lock(source: Path, answers: dict[str, str], scratch: Path, *, upgrade: bool = False) -> Path:
+    """Lock `answers`' pyproject.toml as the template in `source` renders it, into its locks folder."""
+    template = scratch / "template"
+    if not template.exists():
+        renderable_copy(source, template)
+    project = scratch / lock_name(answers).removesuffix(".lock")
+    run_copy(
+        str(template),
+        project,
+        data={**answers, "project_name": PLACEHOLDER, "docker": False, "ci": "none"},
+        defaults=True,
+        quiet=True,
+    )
+    shipped = source / "templates" / "_shared" / "locks" / lock_name(answers)
+    if shipped.exists():  # start from the shipped pins, so that only what must move moves
+        shutil.copy(shipped, project / "uv.lock")
+    command = ["uv", "lock", "--quiet", "--python", interpreter(answers["python_version"])]
+    subprocess.run([*command, *(["--upgrade"] if upgrade else [])], cwd=project, check=True)
+    text = (project / "uv.lock").read_text()
+    if f'name = "{PLACEHOLDER}"' not in text or any(mark in text for mark in ("{{", "{%", "{#")):
+        sys.exit(f"lock-templates: {shipped.name} lacks the placeholder or holds Jinja delimiters")
+    shipped.parent.mkdir(exist_ok=True)
+    shipped.write_text(text)
+    return shipped
+
+
+def main() -> None:
+    upgrade = "--upgrade" in sys.argv[1:]
+    wanted = {lock_name(answers) for answers in option_sets()}
+    with tempfile.TemporaryDirectory() as scratch:
+        for answers in option_sets():
+            shipped = write_lock(REPO_ROOT, answers, Path(scratch), upgrade=upgrade)
+            print(f"wrote {shipped.relative_to(REPO_ROOT)}")
+    for stale in {path.name for path in LOCKS.glob("*.lock")} - wanted:
+        (LOCKS / stale).unlink()
+        print(f"removed {stale}: no option set uses it")
+
+
+if __name__ == "__main__":
+    main()
