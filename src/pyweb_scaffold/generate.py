@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,8 +123,11 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     # project is staged inside it and its entries moved up. A new folder is staged beside it.
     in_place = destination.exists()
     staging_parent = destination if in_place else destination.parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.pyweb-", dir=staging_parent))
+    # The name is known before the folder exists, so a Ctrl-C at any moment finds it to remove
+    # (one during tempfile.mkdtemp could leave it behind).
+    staging = staging_parent / f".{destination.name}.pyweb-{secrets.token_hex(8)}"
     try:
+        staging.mkdir(mode=0o700)
         _render(src, ref, staging, project)
         if portable_source:
             record_source(staging / ANSWERS_FILE, portable_source)
