@@ -7,7 +7,7 @@ from flask_cors import CORS
 from . import docs, health
 from .api import register_blueprints
 from .config import environment_name, load_config
-from .database import init_database_timeouts
+from .database import init_database_timeouts, init_sqlite_foreign_keys
 from .errors import init_error_handlers
 from .extensions import api, db, jwt, migrate
 from .logging_config import configure_logging
@@ -37,6 +37,7 @@ def create_app(config_name: str | None = None) -> Flask:
     init_error_handlers(app)
 
     db.init_app(app)
+    init_sqlite_foreign_keys(app)
     init_database_timeouts(app)
     # Batch mode lets Alembic alter SQLite tables by copying them.
     migrate.init_app(app, db, render_as_batch=True)
