@@ -250,7 +250,15 @@ def test_a_render_error_halfway_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_the_render_leaves_nothing_behind(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "pyweb_scaffold", "new", "svc", "--defaults", "--framework", "django"]
-    render = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # SIGINT as a terminal delivers it: a runner started in the background may ignore it, and
+    # the child would inherit that.
+    render = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while not any(entry.name.startswith(".svc.pyweb-") for entry in tmp_path.iterdir()):
         assert render.poll() is None, "pyweb new ended before it began to render"
