@@ -24,39 +24,10 @@ NO_MIGRATION = 'models changed without a migration: run make migrations m="what 
 
 # The field types of `pyweb add resource`: str with a maximum, text, int, float, decimal, bool,
 # date, datetime with a timezone, email, url, an optional (nullable) one, a foreign key to users.
-FASTAPI_MODEL = '''"""Every supported column type."""
+# The same SQLAlchemy model in FastAPI and Flask; only its base class differs.
+SQLALCHEMY_MODEL = """
 
-from datetime import date, datetime
-from decimal import Decimal
-
-from sqlalchemy import ForeignKey, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
-
-from demo.db import Base, UTCDateTime
-
-
-class Gadget(Base):
-    __tablename__ = "gadgets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    notes: Mapped[str] = mapped_column(Text)
-    count: Mapped[int]
-    ratio: Mapped[float]
-    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    done: Mapped[bool]
-    due: Mapped[date]
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    email: Mapped[str] = mapped_column(String(320))
-    url: Mapped[str] = mapped_column(String(2048))
-    nickname: Mapped[str | None] = mapped_column(String(50))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-'''
-
-FLASK_IMPORTS = "from datetime import date\nfrom decimal import Decimal\nfrom sqlalchemy import Numeric"
-FLASK_MODEL = """
-
-class Gadget(db.Model):
+class Gadget({base}):
     __tablename__ = "gadgets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +44,20 @@ class Gadget(db.Model):
     nickname: Mapped[str | None] = mapped_column(String(50))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 """
+
+FASTAPI_MODEL = '''"""Every supported column type."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from demo.db import Base, UTCDateTime
+''' + SQLALCHEMY_MODEL.format(base="Base")
+
+FLASK_IMPORTS = "from datetime import date\nfrom decimal import Decimal\nfrom sqlalchemy import Numeric"
+FLASK_MODEL = SQLALCHEMY_MODEL.format(base="db.Model")
 
 DJANGO_MODEL = """
 
