@@ -20,9 +20,8 @@ from typing import Any
 from pyweb_scaffold import resource_spec
 from pyweb_scaffold.errors import PywebError, one_line
 from pyweb_scaffold.resource_spec import Field, ResourceSpec
-from pyweb_scaffold.template_source import bundled_template_root
+from pyweb_scaffold.template_source import ANSWERS_FILE, bundled_template_root
 
-ANSWERS_FILE = ".copier-answers.yml"
 MARK_PREFIX = "# pyweb: "
 
 

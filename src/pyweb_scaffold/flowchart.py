@@ -190,21 +190,22 @@ def recommend(answers: Mapping[str, bool]) -> Recommendation:
         runner_up, runner_up_reason = RUNNER_UP["fastapi"]
         return Recommendation("fastapi", None, NO_RULE_BECAUSE, (NO_RULE_WHY,), (), runner_up, runner_up_reason, full)
 
-    from pyweb_scaffold.template_source import framework_names
-
     decider, *others = fired
-    names = framework_names()
     framework = decider.framework
     reasons = [f'Rule {decider.number}: "{decider.quote}"', decider.why]
     reasons += [f'Also rule {rule.number}: "{rule.quote}"' for rule in others if rule.framework == framework]
     overruled = [rule for rule in others if rule.framework != framework and not rule.is_default]
-    conflicts = tuple(
-        f"you also said {rule.when_overruled}; rule {decider.number} comes first in the "
-        f"flowchart, so {names[framework]} wins, with {names[rule.framework]} "
-        "as the runner-up."
-        for rule in overruled
-    )
+    conflicts: tuple[str, ...] = ()
     if overruled:
+        from pyweb_scaffold.template_source import framework_names  # copier.yml: only when named
+
+        names = framework_names()
+        conflicts = tuple(
+            f"you also said {rule.when_overruled}; rule {decider.number} comes first in the "
+            f"flowchart, so {names[framework]} wins, with {names[rule.framework]} "
+            "as the runner-up."
+            for rule in overruled
+        )
         runner_up = overruled[0].framework
         runner_up_reason = overruled[0].why
     else:
