@@ -24,22 +24,24 @@ from pyweb_scaffold.template_source import copy_template
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LOCKS = REPO_ROOT / "templates" / "_shared" / "locks"
 # The questions whose answers change pyproject.toml's dependencies or requires-python.
-DEPENDENCY_QUESTIONS = ("framework", "database", "python_version")
+DEPENDENCY_QUESTIONS = ("framework", "database", "background_jobs", "python_version")
 PLACEHOLDER = "pyweb-project"
 
 
-def option_sets() -> list[dict[str, str]]:
+def option_sets() -> list[dict[str, str | bool]]:
     """Every combination of the dependency questions' choices in copier.yml."""
     questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
     choices = []
     for name in DEPENDENCY_QUESTIONS:
-        listed = questions[name]["choices"]
+        question = questions[name]
+        listed = question.get("choices", [False, True] if question["type"] == "bool" else None)
         choices.append(list(listed.values()) if isinstance(listed, dict) else listed)
     return [dict(zip(DEPENDENCY_QUESTIONS, values, strict=True)) for values in itertools.product(*choices)]
 
 
-def lock_name(answers: dict[str, str]) -> str:
-    return f"{answers['framework']}-{answers['database']}-py{answers['python_version']}.lock"
+def lock_name(answers: dict[str, str | bool]) -> str:
+    jobs = "-jobs" if answers["background_jobs"] else ""
+    return f"{answers['framework']}-{answers['database']}{jobs}-py{answers['python_version']}.lock"
 
 
 def interpreter(version: str) -> str:
@@ -60,7 +62,7 @@ def renderable_copy(source: Path, destination: Path) -> Path:
     return destination
 
 
-def write_lock(source: Path, answers: dict[str, str], scratch: Path, *, upgrade: bool = False) -> Path:
+def write_lock(source: Path, answers: dict[str, str | bool], scratch: Path, *, upgrade: bool = False) -> Path:
     """Lock `answers`' pyproject.toml as the template in `source` renders it, into its locks folder."""
     template = scratch / "template"
     if not template.exists():
@@ -76,7 +78,7 @@ def write_lock(source: Path, answers: dict[str, str], scratch: Path, *, upgrade:
     shipped = source / "templates" / "_shared" / "locks" / lock_name(answers)
     if shipped.exists():  # start from the shipped pins, so that only what must move moves
         shutil.copy(shipped, project / "uv.lock")
-    command = ["uv", "lock", "--quiet", "--python", interpreter(answers["python_version"])]
+    command = ["uv", "lock", "--quiet", "--python", interpreter(str(answers["python_version"]))]
     subprocess.run([*command, *(["--upgrade"] if upgrade else [])], cwd=project, check=True)
     text = (project / "uv.lock").read_text()
     if f'name = "{PLACEHOLDER}"' not in text or any(mark in text for mark in ("{{", "{%", "{#")):
@@ -87,10 +89,15 @@ def write_lock(source: Path, answers: dict[str, str], scratch: Path, *, upgrade:
 
 
 def main() -> None:
-    upgrade = "--upgrade" in sys.argv[1:]
+    """`lock-templates [--upgrade] [FRAMEWORK...]`: all option sets, or only those frameworks'."""
+    arguments = sys.argv[1:]
+    upgrade = "--upgrade" in arguments
+    frameworks = [argument for argument in arguments if argument != "--upgrade"]
     wanted = {lock_name(answers) for answers in option_sets()}
     with tempfile.TemporaryDirectory() as scratch:
         for answers in option_sets():
+            if frameworks and answers["framework"] not in frameworks:
+                continue
             shipped = write_lock(REPO_ROOT, answers, Path(scratch), upgrade=upgrade)
             print(f"wrote {shipped.relative_to(REPO_ROOT)}")
     for stale in {path.name for path in LOCKS.glob("*.lock")} - wanted:

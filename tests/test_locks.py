@@ -30,7 +30,7 @@ QUESTIONS = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
 FRAMEWORKS = list(QUESTIONS["framework"]["choices"].values())
 DATABASES = list(QUESTIONS["database"]["choices"].values())
 PYTHONS = QUESTIONS["python_version"]["choices"]
-DEPENDENCY_SETS = list(itertools.product(FRAMEWORKS, DATABASES))
+DEPENDENCY_SETS = list(itertools.product(FRAMEWORKS, DATABASES, [False, True]))
 OFFLINE = ["unshare", "--map-root-user", "--net"]
 
 # Run by the interpreter of the environment under test (the image has no packaging, no uv):
@@ -94,20 +94,23 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_dependency_option_set_ships_exactly_one_lock() -> None:
-    expected = {f"{fw}-{db}-py{py}.lock" for fw, db in DEPENDENCY_SETS for py in PYTHONS}
+    expected = {
+        f"{fw}-{db}{'-jobs' if jobs else ''}-py{py}.lock" for fw, db, jobs in DEPENDENCY_SETS for py in PYTHONS
+    }
     shipped = {path.name for path in (REPO_ROOT / "templates" / "_shared" / "locks").glob("*.lock")}
     assert shipped == expected
 
 
 @pytest.mark.parametrize("python_version", PYTHONS)
-@pytest.mark.parametrize(("framework", "database"), DEPENDENCY_SETS)
+@pytest.mark.parametrize(("framework", "database", "background_jobs"), DEPENDENCY_SETS)
 def test_the_shipped_lock_matches_the_rendered_pyproject(
-    template: Path, tmp_path: Path, framework: str, database: str, python_version: str
+    template: Path, tmp_path: Path, framework: str, database: str, background_jobs: bool, python_version: str
 ) -> None:
     """`uv lock --check --offline` passes, and `uv lock` would write the very same file."""
     project = tmp_path / "svc"
-    run_copy(str(template), project, data={"framework": framework, "database": database,
-             "python_version": python_version, "project_name": "My.Service"}, defaults=True, quiet=True)  # fmt: skip
+    data = {"framework": framework, "database": database, "background_jobs": background_jobs,
+            "python_version": python_version, "project_name": "My.Service"}  # fmt: skip
+    run_copy(str(template), project, data=data, defaults=True, quiet=True)
     shipped = (project / "uv.lock").read_text()
     interpreter = python_for(python_version)
 
@@ -154,30 +157,35 @@ def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory, template: Path) -> Callable[[str, str], Path]:
-    """A project per framework and database, generated (with git) and `make install`ed once."""
-    projects: dict[tuple[str, str], Path] = {}
+def installed(tmp_path_factory: pytest.TempPathFactory, template: Path) -> Callable[..., Path]:
+    """A project per option set, generated (with git) and `make install`ed once."""
+    projects: dict[tuple[str, str, bool], Path] = {}
 
-    def get(framework: str, database: str) -> Path:
-        if (framework, database) not in projects:
-            project = tmp_path_factory.mktemp(f"{framework}-{database}") / "svc"
-            run_copy(str(template), project, data={"framework": framework, "database": database}, defaults=True,
-                     quiet=True)  # fmt: skip
+    def get(framework: str, database: str, background_jobs: bool = False) -> Path:
+        key = (framework, database, background_jobs)
+        if key not in projects:
+            project = tmp_path_factory.mktemp("-".join(map(str, key))) / "svc"
+            data = {"framework": framework, "database": database, "background_jobs": background_jobs}
+            run_copy(str(template), project, data=data, defaults=True, quiet=True)
             git(project, "init", "--quiet", "--initial-branch=main")
             commit_all(project, "generated")
             make(project, "install", f"PYTHON={python_for('3.11')}")
-            projects[framework, database] = project
-        return projects[framework, database]
+            projects[key] = project
+        return projects[key]
 
     return get
 
 
+# With jobs, the PostgreSQL sets stand for both databases here (the jobs end-to-end tests install SQLite's).
+INSTALL_SETS = [(fw, db, jobs) for fw, db, jobs in DEPENDENCY_SETS if db == "postgresql" or not jobs]
+
+
 @pytest.mark.e2e
-@pytest.mark.parametrize(("framework", "database"), DEPENDENCY_SETS)
+@pytest.mark.parametrize(("framework", "database", "background_jobs"), INSTALL_SETS)
 def test_make_install_installs_exactly_the_lock(
-    installed: Callable[[str, str], Path], framework: str, database: str
+    installed: Callable[..., Path], framework: str, database: str, background_jobs: bool
 ) -> None:
-    project = installed(framework, database)
+    project = installed(framework, database, background_jobs)
     report = environment_report(project / ".venv" / "bin" / "python")
     assert installed_versions(report, "svc") == locked_versions(project, report, dev=True)
     assert uv(project, "lock", "--check", "--offline").returncode == 0
@@ -186,7 +194,7 @@ def test_make_install_installs_exactly_the_lock(
 @pytest.mark.e2e
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_pre_commit_runs_offline_and_agrees_with_make_lint(
-    installed: Callable[[str, str], Path], framework: str
+    installed: Callable[..., Path], framework: str
 ) -> None:
     project = installed(framework, "postgresql")
     require(subprocess.run([*OFFLINE, "true"], capture_output=True).returncode == 0, "unshare cannot isolate")
@@ -220,7 +228,7 @@ def test_an_update_that_changes_dependencies_leaves_uv_lock_whole_and_make_insta
     pyproject = old / "templates" / "flask" / "pyproject.toml.jinja"
     assert '"python-dotenv==1.2.4"' in pyproject.read_text()
     pyproject.write_text(pyproject.read_text().replace('"python-dotenv==1.2.4"', '"python-dotenv==1.2.3"'))
-    answers = {"framework": "flask", "database": "postgresql", "python_version": "3.11"}
+    answers = {"framework": "flask", "database": "postgresql", "background_jobs": False, "python_version": "3.11"}
     write_lock(old, answers, tmp_path / "locking")
     ensure_version("0.0.1", source=old, store=store)
     project = tmp_path / "svc"
