@@ -81,7 +81,12 @@ class Contract:
         health = self.client.get("/health")
         assert (health.status_code, health.json()) == (200, {"status": "ok"})
         ready = self.client.get("/ready")
-        assert (ready.status_code, ready.json()) == (200, {"status": "ok", "checks": {"database": "ok"}})
+        assert ready.status_code == 200, ready.text
+        # A project with background jobs checks its broker too.
+        assert ready.json() in (
+            {"status": "ok", "checks": {"database": "ok"}},
+            {"status": "ok", "checks": {"database": "ok", "broker": "ok"}},
+        ), ready.json()
 
     def registration(self) -> None:
         email = f"Mixed-{uuid.uuid4().hex[:8]}@Example.com"
@@ -247,6 +252,33 @@ class Contract:
         for params in ({"limit": -1}, {"offset": -1}, {"limit": "ten"}, {"offset": "x"}):
             _assert_validation_error(self.client.get("/api/v1/items", params=params, headers=headers))
 
+    def password_reset(self) -> None:
+        """What a client sees without the mailbox (tests/test_password_reset.py reads the mail)."""
+        email, _ = self.new_user()
+        for address in (email, f"nobody-{uuid.uuid4().hex[:8]}@example.com"):
+            answer = self.client.post("/api/v1/auth/password-reset", json={"email": address})
+            assert answer.status_code == 202, (answer.status_code, answer.text)
+            assert isinstance(answer.json()["detail"], str)
+        for body in ({"email": "not-an-email"}, {}, {"email": "a" * 250 + "@x.io"}):
+            _assert_validation_error(self.client.post("/api/v1/auth/password-reset", json=body))
+
+        confirm = "/api/v1/auth/password-reset/confirm"
+        user_id = self.client.get("/api/v1/users/me", headers=self.new_user()[1]).json()["id"]
+        now = int(time.time())
+        forged = [
+            "garbage",
+            "a.b.c",
+            self.forge({"sub": str(user_id), "type": "access", "iat": now, "exp": now + 600}),
+            self.forge({"sub": str(user_id), "type": "password_reset", "iat": now, "exp": now + 600}, key="x" * 40),
+        ]
+        for token in forged:
+            answer = self.client.post(confirm, json={"token": token, "password": "a-new-password"})
+            assert answer.status_code == 400, (token, answer.status_code, answer.text)
+            assert isinstance(answer.json()["detail"], str)
+        for body in ({"token": "garbage", "password": "short"}, {"token": "garbage"}, {"password": "long-enough"}):
+            _assert_validation_error(self.client.post(confirm, json=body))
+        _assert_validation_error(self.client.post(confirm, json={"token": "garbage", "password": "p" * 129}))
+
     def documentation(self) -> None:
         schema = self.client.get("/openapi.json")
         assert schema.status_code == 200
@@ -259,6 +291,8 @@ class Contract:
             "/api/v1/auth/register": {"post"},
             "/api/v1/auth/login": {"post"},
             "/api/v1/auth/refresh": {"post"},
+            "/api/v1/auth/password-reset": {"post"},
+            "/api/v1/auth/password-reset/confirm": {"post"},
             "/api/v1/users/me": {"get"},
             "/api/v1/items": {"get", "post"},
             "/api/v1/items/{id}": {"get", "patch", "delete"},
@@ -291,5 +325,6 @@ def check_contract(base_url: str, secret_key: str) -> None:
         contract.current_user()
         contract.items()
         contract.pagination()
+        contract.password_reset()
         contract.documentation()
         contract.errors_are_json()

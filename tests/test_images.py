@@ -20,12 +20,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT, free_port, fresh_database, get_json, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
 from tests.hostile import check_hostile
+from tests.servers import MailSink, redis_server, smtp_sink
 from tests.test_locks import ENVIRONMENT_REPORT, installed_versions, locked_versions
 
 pytestmark = pytest.mark.e2e
@@ -34,6 +36,7 @@ BASE_TAG = "docker.io/library/python:3.11-slim"
 HOST_CA_DIR = Path("/usr/local/share/ca-certificates")
 # Without these, runc cannot apply podman's default rlimits on this kind of machine.
 ULIMITS = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+PYWEB_NEW = [sys.executable, "-m", "pyweb_scaffold", "new"]
 RUN = ["podman", "run", "--runtime", "runc", "--network", "host", *ULIMITS]
 
 
@@ -136,17 +139,19 @@ class RunningImage:
     app_files: list[str]
     environment: list[str]
     project: Path
+    mail: MailSink
 
 
 @pytest.fixture(scope="module", params=["fastapi", "django", "flask"])
 def running_image(
     request: pytest.FixtureRequest, base_image: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningImage]:
-    """The generated project's image, built, migrated and serving in production mode."""
+    """The generated project's image, with background jobs, built, migrated and serving in production
+    mode, with a real Redis and an SMTP sink on the host."""
     framework: str = request.param
     workdir = tmp_path_factory.mktemp(f"image-{framework}")
     subprocess.run(
-        [sys.executable, "-m", "pyweb_scaffold", "new", "svc", "--framework", framework, "--defaults", "--no-git"],
+        [*PYWEB_NEW, "svc", "--framework", framework, "--defaults", "--no-git", "--data", "background_jobs=true"],
         cwd=workdir,
         check=True,
         capture_output=True,
@@ -157,6 +162,8 @@ def running_image(
     port = free_port()
     with ExitStack() as cleanup:
         database_url = cleanup.enter_context(fresh_database(request.getfixturevalue("postgres_admin_url")))
+        redis = cleanup.enter_context(redis_server(workdir))
+        mail, smtp_url = cleanup.enter_context(smtp_sink())
         environment = compose_environment(
             # DOCS_ENABLED: the contract includes /docs, which FastAPI hides in production by default.
             project,
@@ -167,6 +174,8 @@ def running_image(
             # The hostile suite forges Host headers: these are the only names it expects allowed.
             ALLOWED_HOSTS="127.0.0.1,localhost",
             FORWARDED_ALLOW_IPS="",
+            REDIS_URL=redis.url,
+            SMTP_URL=smtp_url,
         )
         cleanup.callback(podman, "rmi", "--force", image, check=False)
         podman(
@@ -189,7 +198,7 @@ def running_image(
         artifacts.mkdir(exist_ok=True)
         with open(artifacts / "image-sizes.txt", "a") as record:
             record.write(f"{framework}\t{size / 1e6:.0f} MB\n")
-        yield RunningImage(framework, image, container, base_url, user, app_files, environment, project)
+        yield RunningImage(framework, image, container, base_url, user, app_files, environment, project, mail)
 
 
 def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImage) -> None:
@@ -201,7 +210,27 @@ def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImag
     assert podman("exec", running_image.container, "id", "-u").stdout.strip() == uid
     base = running_image.base_url
     assert get_json(f"{base}/health") == (200, {"status": "ok"})
-    assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})
+    assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok"}})
+
+
+def test_image_runs_as_the_worker_that_sends_the_mail(running_image: RunningImage) -> None:
+    """The same image, started with compose's worker command, sends the password-reset mail."""
+    base = running_image.base_url
+    email = "image-user@example.test"
+    password = "image-password-1"
+    assert httpx.post(f"{base}/api/v1/auth/register", json={"email": email, "password": password}).status_code == 201
+    assert httpx.post(f"{base}/api/v1/auth/password-reset", json={"email": email}).status_code == 202
+    command = yaml.safe_load((running_image.project / "compose.yaml").read_text())["services"]["worker"]["command"]
+    name = f"pyweb-worker-{uuid.uuid4().hex[:8]}"
+    podman("run", "--detach", "--name", name, *RUN[2:], *running_image.environment, running_image.image, *command)
+    try:
+        (message,) = running_image.mail.wait_for(email, seconds=60)
+    except AssertionError as failure:
+        logs = podman("logs", name, check=False)
+        raise AssertionError(f"{failure}\n--- worker log ---\n{logs.stdout}\n{logs.stderr}") from None
+    finally:
+        podman("rm", "--force", name, check=False)
+    assert "token=" in str(message.get_body(preferencelist=("plain",)).get_content())
 
 
 def test_image_installs_exactly_the_locked_runtime_dependencies(running_image: RunningImage) -> None:
@@ -233,7 +262,10 @@ def _with(environment: list[str], name: str, value: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "change",
-    ["SECRET_KEY=", "SECRET_KEY=change-me", "SECRET_KEY=0123456789", "-DATABASE_URL", "-ALLOWED_HOSTS", "-SECRET_KEY"],
+    [
+        *("SECRET_KEY=", "SECRET_KEY=change-me", "SECRET_KEY=0123456789"),
+        *("-DATABASE_URL", "-ALLOWED_HOSTS", "-SECRET_KEY", "-REDIS_URL"),
+    ],
 )
 def test_image_refuses_bad_production_settings(running_image: RunningImage, change: str) -> None:
     """The image's own entry (production, as compose runs it) exits non-zero, no traceback."""

@@ -94,9 +94,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_dependency_option_set_ships_exactly_one_lock() -> None:
-    expected = {
-        f"{fw}-{db}{'-jobs' if jobs else ''}-py{py}.lock" for fw, db, jobs in DEPENDENCY_SETS for py in PYTHONS
-    }
+    expected = {f"{fw}-{db}{'-jobs' if jobs else ''}-py{py}.lock" for fw, db, jobs in DEPENDENCY_SETS for py in PYTHONS}
     shipped = {path.name for path in (REPO_ROOT / "templates" / "_shared" / "locks").glob("*.lock")}
     assert shipped == expected
 
@@ -193,9 +191,7 @@ def test_make_install_installs_exactly_the_lock(
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_pre_commit_runs_offline_and_agrees_with_make_lint(
-    installed: Callable[..., Path], framework: str
-) -> None:
+def test_pre_commit_runs_offline_and_agrees_with_make_lint(installed: Callable[..., Path], framework: str) -> None:
     project = installed(framework, "postgresql")
     require(subprocess.run([*OFFLINE, "true"], capture_output=True).returncode == 0, "unshare cannot isolate")
     environment = {**os.environ, "PRE_COMMIT_HOME": str(project.parent / "pre-commit-home")}

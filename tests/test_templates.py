@@ -32,8 +32,13 @@ VARIANTS: dict[str, dict[str, object]] = {
     "py313": {"python_version": "3.13"},
     "kubernetes": {"kubernetes": True},
     "sqlite-kubernetes": {"database": "sqlite", "kubernetes": True},
+    "jobs-kubernetes": {"background_jobs": True, "kubernetes": True},
+    "sqlite-jobs-gitlab": {"database": "sqlite", "background_jobs": True, "ci": "gitlab"},
 }
-DEFAULTS = {"database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11", "kubernetes": False}
+DEFAULTS = {
+    "database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11", "kubernetes": False,
+    "background_jobs": False,
+}  # fmt: skip
 POSTGRES_DRIVERS = {"fastapi": "asyncpg", "django": "psycopg", "flask": "psycopg"}
 K8S_MANIFESTS = {"deployment.yaml", "service.yaml", "hpa.yaml", "migrate-job.yaml", "kustomization.yaml"}
 
@@ -203,6 +208,22 @@ def test_compose_is_valid_and_runs_postgres_only_for_postgresql(rendered, framew
     assert any(image.startswith("postgres:") for image in images) == (project.answers["database"] == "postgresql")
 
 
+@pytest.mark.parametrize(("framework", "variant"), cases(lambda answers: answers["docker"]))
+def test_compose_runs_redis_and_the_worker_only_with_jobs_and_always_catches_mail(
+    rendered, framework: str, variant: str
+) -> None:
+    project = rendered(framework, variant)
+    services = yaml.safe_load(project.read("compose.yaml"))["services"]
+    jobs = project.answers["background_jobs"]
+    assert {"redis", "worker"} <= set(services) if jobs else not {"redis", "worker"} & set(services)
+    assert services["mailpit"]["ports"] == ["8025:8025"]
+    assert services["app"]["environment"]["SMTP_URL"] == "${SMTP_URL:-smtp://mailpit:1025}"
+    if jobs:
+        assert services["worker"]["command"][0] in ("celery", "taskiq")
+        assert services["worker"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert "ports" not in services["worker"]
+
+
 @pytest.mark.parametrize(("framework", "variant"), cases())
 def test_ci_runs_on_the_chosen_provider_python_and_database(rendered, framework: str, variant: str) -> None:
     project = rendered(framework, variant)
@@ -215,6 +236,7 @@ def test_ci_runs_on_the_chosen_provider_python_and_database(rendered, framework:
             text = ci_file.read_text()
             assert project.answers["python_version"] in text
             assert ("TEST_DATABASE_URL" in text) == (project.answers["database"] == "postgresql")
+            assert ("TEST_REDIS_URL" in text) == project.answers["background_jobs"]
             check_schema(schema, ci_file)
 
 
@@ -235,13 +257,25 @@ def test_kubernetes_manifests_come_only_with_kubernetes_and_postgresql(rendered,
     assert (project.path / "k8s").is_dir() == wanted
 
 
+def container_image(manifests: dict[str, Any]) -> str:
+    return manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]["image"]
+
+
 @pytest.mark.parametrize(
     ("framework", "variant"), cases(lambda answers: answers["kubernetes"] and answers["database"] == "postgresql")
 )
 def test_kubernetes_manifests_validate_and_probe_health_and_ready(rendered, framework: str, variant: str) -> None:
-    k8s = rendered(framework, variant).path / "k8s"
+    project = rendered(framework, variant)
+    k8s = project.path / "k8s"
     manifests = {path.name: yaml.safe_load(path.read_text()) for path in k8s.glob("*.yaml")}
     assert set(manifests) >= K8S_MANIFESTS
+    jobs = project.answers["background_jobs"]
+    assert ("worker.yaml" in manifests) == jobs
+    assert ("worker.yaml" in manifests["kustomization.yaml"]["resources"]) == jobs
+    if jobs:
+        worker = manifests["worker.yaml"]["spec"]["template"]["spec"]["containers"][0]
+        assert worker["image"] == container_image(manifests)
+        assert worker["command"][0] in ("celery", "taskiq")
     assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
     container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"

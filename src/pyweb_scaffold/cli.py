@@ -204,11 +204,18 @@ def _recommended_framework(interactive: bool) -> str:
 
 
 def _print_next_steps(framework: str, destination: Path, path: Path) -> None:
-    from pyweb_scaffold.template_source import framework_names
+    import yaml
 
+    from pyweb_scaffold.template_source import ANSWERS_FILE, framework_names
+
+    recorded = destination / ANSWERS_FILE  # a team's fork may name its answers file otherwise
+    answers = (yaml.safe_load(recorded.read_text()) or {}) if recorded.is_file() else {}
     click.echo(f"\nCreated a {framework_names()[framework]} project in {destination}\n")
     click.echo("Next steps:")
-    for step in (f"cd {path}", "make install", "make migrate", "make test", "make dev"):
+    steps = [f"cd {path}", "make install", "make migrate", "make test", "make dev"]
+    if answers.get("background_jobs"):
+        steps.append("make worker    (in another terminal, with Redis at REDIS_URL)")
+    for step in steps:
         click.echo(f"  {step}")
 
 
