@@ -44,6 +44,33 @@ def test_recommend_flags_and_json() -> None:
     assert (data["framework"], data["rule"]) == ("flask", 3)
 
 
+def test_recommend_refuses_a_follow_up_against_its_question() -> None:
+    result = pyweb("recommend", "--ai-serving", "--no-async-api")
+    assert result.exit_code == 2
+    assert one_line_error(result) == "Error: --ai-serving is a kind of --async-api: it cannot go with --no-async-api"
+
+
+def test_new_takes_the_flowchart_flags_and_carries_them_to_the_project_questions(tmp_path: Path) -> None:
+    result = pyweb("new", str(tmp_path / "ml"), "--ai-serving", "--defaults", "--no-git")
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((tmp_path / "ml" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["background_jobs"]) == ("fastapi", True)
+    assert "make worker" in result.output
+
+    # A default only: an explicit answer wins, and so does an explicit framework.
+    result = pyweb("new", str(tmp_path / "ml2"), "--ai-serving", "--framework", "flask", "--defaults", "--no-git",
+                   "--data", "background_jobs=false")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answers = yaml.safe_load((tmp_path / "ml2" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["background_jobs"]) == ("flask", False)
+    assert "make worker" not in result.output
+
+
+def test_new_follows_the_flags_to_the_recommended_framework(tmp_path: Path) -> None:
+    assert pyweb("new", str(tmp_path / "intranet"), "--full-stack", "--defaults", "--no-git").exit_code == 0
+    assert yaml.safe_load((tmp_path / "intranet" / ".copier-answers.yml").read_text())["framework"] == "django"
+
+
 def test_recommend_without_flags_uses_the_defaults() -> None:
     data = json.loads(pyweb("recommend", "--json").output)
     assert (data["framework"], data["rule"]) == ("fastapi", 4)

@@ -20,9 +20,12 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
         timeout=30,
         dimensions=(40, 200),
     )
+    # The follow-ups come only after a yes: none for the admin question's no.
     flowchart = [
         ("admin UI", "n"),
         ("high-concurrency async API", "y"),
+        ("Real-time events", "n"),
+        ("AI/ML inference serving, with long jobs", "y"),
         ("existing Flask codebase", "n"),
         ("greenfield", "y"),
         ("deep Django expertise", "y"),
@@ -41,7 +44,12 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
         child.send("\r")
     child.expect_exact("Lowest Python version")
     child.send("\x1b[B\r")  # 3.12
-    for question in ("Production database", "Add a Dockerfile", "Add Kubernetes manifests", "CI provider"):
+    child.expect_exact("Production database")
+    child.send("\r")
+    # The AI/ML answer carried over: the jobs question defaults to yes, and can be answered no.
+    child.expect(r"Add background jobs.*\(Y/n\)")
+    child.send("n")
+    for question in ("Add a Dockerfile", "Add Kubernetes manifests", "CI provider"):
         child.expect_exact(question)
         child.send("\r")
     child.expect_exact("Created a Django project")
@@ -55,3 +63,4 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
     assert answers["python_version"] == "3.12"
     assert answers["database"] == "postgresql"
     assert answers["kubernetes"] is False
+    assert answers["background_jobs"] is False

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from pyweb_scaffold import __version__
-from pyweb_scaffold.flowchart import FRAMEWORKS, QUESTIONS, Recommendation, recommend
+from pyweb_scaffold.flowchart import FRAMEWORKS, QUESTIONS, Recommendation, complete_answers, recommend
 
 
 def _is_interactive() -> bool:
@@ -23,16 +23,32 @@ def _ask_flowchart(given: dict[str, bool | None]) -> dict[str, bool]:
     answers: dict[str, bool] = {}
     for question in QUESTIONS:
         value = given.get(question.key)
+        if value is None and question.follows and not answers[question.follows]:
+            continue  # a follow-up of a no
         if value is None:
-            value = questionary.confirm(question.text, default=question.default).unsafe_ask()
+            text = f"  {question.text}" if question.follows else question.text  # a follow-up sits under its question
+            value = questionary.confirm(text, default=question.default).unsafe_ask()
         answers[question.key] = value
     return answers
 
 
 def _flowchart_answers(given: dict[str, bool | None], interactive: bool) -> dict[str, bool]:
+    answers = {key: value for key, value in given.items() if value is not None}
+    try:
+        complete_answers(answers)  # refuses a follow-up's yes with its question's no
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     if interactive:
-        return _ask_flowchart(given)
-    return {key: value for key, value in given.items() if value is not None}
+        # A follow-up's yes answers its question.
+        implied = {question.follows: True for question in QUESTIONS if question.follows and answers.get(question.key)}
+        return _ask_flowchart({**implied, **given} if implied else given)
+    return answers
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return min(shutil.get_terminal_size().columns, 100)
 
 
 def _choose_framework(recommendation: Recommendation) -> str:
@@ -93,13 +109,18 @@ def main() -> None:
     """
 
 
+def _flag_of(key: str) -> str:
+    return next(question.flag for question in QUESTIONS if question.key == key)
+
+
 def _flowchart_options(command: Any) -> Any:
     for question in reversed(QUESTIONS):
         command = click.option(
             f"--{question.flag}/--no-{question.flag}",
             question.key,
             default=None,
-            help=f"{question.text} (default: {'yes' if question.default else 'no'})",
+            help=f"{question.text} (default: {'yes' if question.default else 'no'}"
+            + (f"; yes implies --{_flag_of(question.follows)})" if question.follows else ")"),
         )(command)
     return command
 
@@ -121,7 +142,7 @@ def recommend_command(as_json: bool, **given: bool | None) -> None:
 
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        click.echo(result.explain())
+        click.echo(result.explain(_terminal_width()))
 
 
 @main.command("new")
@@ -147,6 +168,7 @@ def recommend_command(as_json: bool, **given: bool | None) -> None:
 @click.option("--template", "template_src", metavar="SRC", help="Render from this git URL or path (a team's fork).")
 @click.option("--vcs-ref", metavar="REF", help="Git tag, branch or commit of --template to render.")
 @click.option("--git/--no-git", default=True, help="Create a git repository with an initial commit (default: yes).")
+@_flowchart_options
 def new_command(
     path: Path,
     framework: str | None,
@@ -156,11 +178,14 @@ def new_command(
     template_src: str | None,
     vcs_ref: str | None,
     git: bool,
+    **given: bool | None,
 ) -> None:
     """Create a new project in PATH (a new or empty folder).
 
     Without --framework, the decision flowchart recommends one and you can accept it or
-    pick another; then the project questions follow. With --defaults nothing is asked.
+    pick another; then the project questions follow. The flowchart's answers (as asked, or
+    as the same flags `pyweb recommend` takes) become the defaults of the project questions
+    they imply (--ai-serving: background_jobs). With --defaults nothing is asked.
     """
     from pyweb_scaffold import generate
 
@@ -171,10 +196,22 @@ def new_command(
     if interactive and not _is_interactive():
         raise click.UsageError("no terminal to ask questions on; pass --defaults (with --framework/--data) instead")
     generate.check_destination(destination)  # before any question, so no answer is asked for nothing
-    data["framework"] = framework or data.get("framework") or _recommended_framework(interactive)
+    chosen = framework or data.get("framework")
+    # With the framework chosen, only the flags given speak; otherwise the flowchart asks the rest.
+    recommendation = recommend(_flowchart_answers(given, interactive and chosen is None))
+    if chosen is None and interactive:
+        click.echo(recommendation.explain(_terminal_width()))
+        chosen = _choose_framework(recommendation)
+    data["framework"] = chosen or recommendation.framework
 
     project = generate.NewProject(
-        destination=destination, data=data, defaults=defaults, template=template_src, vcs_ref=vcs_ref, git=git
+        destination=destination,
+        data=data,
+        defaults=defaults,
+        template=template_src,
+        vcs_ref=vcs_ref,
+        git=git,
+        suggested=_known_questions(recommendation.project_defaults(), template_src),
     )
     generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
     _print_next_steps(data["framework"], destination, path)
@@ -194,13 +231,13 @@ def _check_new_options(data: dict[str, Any], framework: str | None, template: st
         raise click.UsageError(f"unknown framework {chosen!r}; choose one of {', '.join(FRAMEWORKS)}")
 
 
-def _recommended_framework(interactive: bool) -> str:
-    """The flowchart's pick: explained and offered for a choice on a terminal, taken as is otherwise."""
-    recommendation = recommend(_flowchart_answers({}, interactive))
-    if not interactive:
-        return recommendation.framework
-    click.echo(recommendation.explain())
-    return _choose_framework(recommendation)
+def _known_questions(suggested: dict[str, bool], template: str | None) -> dict[str, bool]:
+    """The suggested answers pyweb's template asks about (a team's fork is left to its own defaults)."""
+    if template is not None:
+        return {}
+    from pyweb_scaffold.template_source import template_questions
+
+    return {key: value for key, value in suggested.items() if key in template_questions()}
 
 
 def _print_next_steps(framework: str, destination: Path, path: Path) -> None:

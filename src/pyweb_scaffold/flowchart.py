@@ -4,7 +4,10 @@ The five questions and their order come from section 12 of the framework compari
 ("Decision Flowchart — 5 Questions"); the reasons draw on its comparison table and on the
 other seeds' notes on real-time, AI/ML serving, admin/CMS, footprint and team expertise.
 The first rule that fires decides; every later rule that fires for another framework is
-reported as a conflict, and the first of those names the runner-up.
+reported as a conflict, and the first of those names the runner-up. Follow-up questions, asked
+only after a yes, tell apart the needs one flowchart question bundles (real-time or AI/ML
+serving, an admin or full-stack pages): they pick the runner-up and become the defaults of the
+project questions they imply.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ class Question:
     flag: str
     text: str
     default: bool
+    follows: str | None = None
+    """A follow-up: asked only when this question was answered yes, and a yes implies it."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,31 @@ QUESTIONS: tuple[Question, ...] = (
         default=False,
     ),
     Question(
+        "full_stack",
+        "full-stack",
+        "Pages for people (sign-in, forms, lists), beyond an API and the admin?",
+        default=False,
+        follows="admin_ui",
+    ),
+    Question(
         "async_api",
         "async-api",
         "Do you need a high-concurrency async API, WebSockets/real-time, or AI/ML inference serving?",
         default=False,
+    ),
+    Question(
+        "realtime",
+        "realtime",
+        "Real-time events pushed to clients (WebSockets or server-sent events)?",
+        default=False,
+        follows="async_api",
+    ),
+    Question(
+        "ai_serving",
+        "ai-serving",
+        "AI/ML inference serving, with long jobs off the request path?",
+        default=False,
+        follows="async_api",
     ),
     Question(
         "minimal",
@@ -133,11 +159,23 @@ RULES: tuple[Rule, ...] = (
 NO_RULE_BECAUSE = "answered no to every question, and FastAPI is the default for a new API in 2026"
 NO_RULE_WHY = "None of the flowchart's rules fired, so its default applies: FastAPI for new APIs and microservices."
 
-# The next-best fit when no other rule fired, from the comparison table.
-RUNNER_UP: Mapping[str, tuple[str, str]] = {
-    "fastapi": ("flask", "Flask is rated good for new microservices and REST APIs, with the smallest footprint."),
-    "django": ("fastapi", "FastAPI covers the API side faster, but brings no admin or server-side pages."),
-    "flask": ("fastapi", "FastAPI keeps Flask's lightness and adds async, validation and API docs."),
+# The next-best fit when no other rule fired, from the comparison table: by the deciding rule, or
+# by the follow-up answered yes under it (the first that applies wins).
+RUNNER_UP: Mapping[int | str | None, tuple[str, str]] = {
+    None: ("flask", "Flask is rated good for new microservices and REST APIs, with the smallest footprint."),
+    "full_stack": ("flask", "Flask makes server-side pages possible with Jinja templates, but brings no admin."),
+    1: ("fastapi", "FastAPI covers the API side faster, but brings no admin or server-side pages."),
+    "realtime": ("django", "Django pushes WebSocket events through Channels, where Flask needs an extension."),
+    "ai_serving": ("flask", "Flask with Celery is the comparison's pick for an async ML job queue."),
+    2: ("django", "Django serves async views under ASGI, though its concurrency is rated limited."),
+    3: ("fastapi", "FastAPI keeps Flask's lightness and adds async, validation and API docs."),
+    4: ("flask", "Flask is rated good for new microservices and REST APIs, with the smallest footprint."),
+    5: ("fastapi", "FastAPI covers the API side faster, but brings no admin or server-side pages."),
+}
+
+# The project questions (copier.yml) a follow-up's yes answers by default, still shown and changeable.
+PROJECT_DEFAULTS: Mapping[str, str] = {
+    "ai_serving": "background_jobs",
 }
 
 
@@ -164,30 +202,62 @@ class Recommendation:
             "answers": dict(self.answers),
         }
 
-    def explain(self) -> str:
+    def explain(self, width: int = 100) -> str:
+        """The recommendation in words, each paragraph wrapped to `width` columns."""
+        import textwrap
+
         from pyweb_scaffold.template_source import framework_names
 
         names = framework_names()
-        lines = [f"Recommended: {names[self.framework]}, because you {self.because}."]
-        lines += [f"  {reason}" for reason in self.reasons]
-        lines += [f"  Conflict: {conflict}" for conflict in self.conflicts]
-        lines.append(f"Runner-up: {names[self.runner_up]}. {self.runner_up_reason}")
-        return "\n".join(lines)
+        paragraphs = [(f"Recommended: {names[self.framework]}, because you {self.because}.", "")]
+        paragraphs += [(f"  {reason}", "    ") for reason in self.reasons]
+        paragraphs += [(f"  Conflict: {conflict}", "    ") for conflict in self.conflicts]
+        paragraphs.append((f"Runner-up: {names[self.runner_up]}. {self.runner_up_reason}", "  "))
+        return "\n".join(
+            textwrap.fill(text, width=max(width, 40), subsequent_indent=indent, break_on_hyphens=False)
+            for text, indent in paragraphs
+        )
+
+    def project_defaults(self) -> dict[str, bool]:
+        """The project questions the answers imply, as defaults (see PROJECT_DEFAULTS)."""
+        return {question: True for answer, question in PROJECT_DEFAULTS.items() if self.answers[answer]}
 
 
 def default_answers() -> dict[str, bool]:
     return {question.key: question.default for question in QUESTIONS}
 
 
-def recommend(answers: Mapping[str, bool]) -> Recommendation:
-    """Walk the flowchart: the first rule whose question is answered yes decides."""
+def complete_answers(answers: Mapping[str, bool]) -> dict[str, bool]:
+    """`answers` with the defaults filled in; a follow-up's yes implies its question's yes."""
     unknown = set(answers) - {question.key for question in QUESTIONS}
     if unknown:
         raise ValueError(f"unknown flowchart answer(s): {', '.join(sorted(unknown))}")
     full = {**default_answers(), **answers}
+    flags = {question.key: question.flag for question in QUESTIONS}
+    for question in QUESTIONS:
+        if question.follows and full[question.key]:
+            if answers.get(question.follows) is False:
+                parent = flags[question.follows]
+                raise ValueError(f"--{question.flag} is a kind of --{parent}: it cannot go with --no-{parent}")
+            full[question.follows] = True
+        elif question.follows and not full[question.follows]:
+            full[question.key] = False
+    return full
+
+
+def _runner_up(rule: int | None, answers: Mapping[str, bool]) -> tuple[str, str]:
+    """The deciding rule's runner-up, or that of the first follow-up answered yes under it."""
+    question = RULES[rule - 1].question if rule else None
+    follow_ups = [q.key for q in QUESTIONS if q.follows and q.follows == question and answers[q.key]]
+    return RUNNER_UP[follow_ups[0]] if follow_ups else RUNNER_UP[rule]
+
+
+def recommend(answers: Mapping[str, bool]) -> Recommendation:
+    """Walk the flowchart: the first rule whose question is answered yes decides."""
+    full = complete_answers(answers)
     fired = [rule for rule in RULES if full[rule.question]]
     if not fired:
-        runner_up, runner_up_reason = RUNNER_UP["fastapi"]
+        runner_up, runner_up_reason = _runner_up(None, full)
         return Recommendation("fastapi", None, NO_RULE_BECAUSE, (NO_RULE_WHY,), (), runner_up, runner_up_reason, full)
 
     decider, *others = fired
@@ -209,7 +279,7 @@ def recommend(answers: Mapping[str, bool]) -> Recommendation:
         runner_up = overruled[0].framework
         runner_up_reason = overruled[0].why
     else:
-        runner_up, runner_up_reason = RUNNER_UP[framework]
+        runner_up, runner_up_reason = _runner_up(decider.number, full)
     return Recommendation(
         framework, decider.number, decider.because, tuple(reasons), conflicts, runner_up, runner_up_reason, full
     )

@@ -6,7 +6,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ class NewProject:
     template: str | None = None
     vcs_ref: str | None = None
     git: bool = True
+    suggested: dict[str, Any] = field(default_factory=dict)
+    """Defaults for project questions (from the flowchart's answers): shown, changeable, never forced."""
 
 
 def check_destination(destination: Path) -> None:
@@ -154,7 +156,7 @@ def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> No
             src,
             staging,
             data=project.data,
-            user_defaults={"project_name": project.destination.name, **author_defaults()},
+            user_defaults={"project_name": project.destination.name, **author_defaults(), **project.suggested},
             defaults=project.defaults,
             vcs_ref=ref,
             quiet=True,
