@@ -9,6 +9,8 @@ ENDPOINTS = {
     "/api/v1/auth/register": {"post"},
     "/api/v1/auth/login": {"post"},
     "/api/v1/auth/refresh": {"post"},
+    "/api/v1/auth/password-reset": {"post"},
+    "/api/v1/auth/password-reset/confirm": {"post"},
     "/api/v1/users/me": {"get"},
     "/api/v1/items": {"get", "post"},
     "/api/v1/items/{id}": {"get", "patch", "delete"},
@@ -44,3 +46,12 @@ def test_the_docs_page_loads_its_assets_from_the_app(client: Client, settings: o
 @pytest.mark.parametrize("path", ["/openapi.json", "/docs"])
 def test_the_docs_need_no_token(client: Client, path: str) -> None:
     assert client.get(path).status_code == 200
+
+
+def test_the_password_reset_operations_have_the_contract_ids(client: Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+
+    assert paths["/api/v1/auth/password-reset"]["post"]["operationId"] == "password_reset"
+    confirm = paths["/api/v1/auth/password-reset/confirm"]["post"]
+    assert confirm["operationId"] == "password_reset_confirm"
+    assert confirm["security"] == [{}]

@@ -55,3 +55,17 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.client_ip}"
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset email handed on, kept an hour to cap them (see `password_reset.py`)."""
+
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "password_reset_requests"
+        indexes: ClassVar = [models.Index(fields=["email", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.email

@@ -42,3 +42,27 @@ class TokenPairSerializer(serializers.Serializer):
     refresh_token = serializers.CharField()
     token_type = serializers.CharField(default="bearer")
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    # Any string: one that does not verify is a 400, not a validation error.
+    token = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    password = serializers.CharField(
+        write_only=True, min_length=8, max_length=128, trim_whitespace=False
+    )
+
+    def validate_password(self, password: str) -> str:
+        # The register rules that need no user; UserAttributeSimilarity follows in the view.
+        try:
+            password_validation.validate_password(password)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+        return password
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
