@@ -63,7 +63,8 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["From"] = current_app.config["EMAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
-    message.set_content(body)
+    # 7bit keeps an ASCII body, links included, as it is written (not quoted-printable).
+    message.set_content(body, cte="7bit" if body.isascii() else None)
     return message
 
 
