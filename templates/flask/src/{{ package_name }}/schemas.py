@@ -53,6 +53,22 @@ class LoginSchema(Schema):
     password = String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
+class PasswordResetRequestSchema(Schema):
+    email = Email(required=True, validate=validate.Length(max=254))
+
+    @ma.pre_load
+    def strip_email(self, data: Any, **_: Any) -> Any:
+        # Pasted addresses often carry spaces; the address itself is validated as register does.
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            return {**data, "email": data["email"].strip()}
+        return data
+
+
+class PasswordResetConfirmSchema(Schema):
+    token = String(required=True, load_only=True)
+    password = String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
+
+
 class RefreshSchema(Schema):
     refresh_token = String(required=True)
 

@@ -1,5 +1,7 @@
 """Passwords (Argon2) and tokens (Flask-JWT-Extended): one 401 shape for every token failure."""
 
+import hashlib
+import hmac
 from functools import cache
 from typing import Any
 
@@ -14,6 +16,9 @@ from .schemas import MAX_INT
 
 # Flask-JWT-Extended itself insists on `sub` and fills in a missing `type` as "access".
 REQUIRED_CLAIMS = ("exp", "iat")
+# The tokens Flask-JWT-Extended accepts; a password-reset token, signed with the same key,
+# must not pass for an access token.
+SESSION_TOKEN_TYPES = frozenset({"access", "refresh"})
 
 
 @cache
@@ -58,12 +63,40 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def password_fingerprint(user: User) -> str:
+    """A short HMAC of the user's password hash: it changes when the password does.
+
+    Refresh and password-reset tokens carry it as their `pwd` claim, so a password change
+    (or a reset, which is one) invalidates them.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def fingerprint_matches(user: User, claim: object) -> bool:
+    return isinstance(claim, str) and hmac.compare_digest(claim, password_fingerprint(user))
+
+
+def user_by_subject(subject: object) -> User | None:
+    """The active user a token's `sub` names, else None."""
+    # Only a decimal id the column can hold: "abc", "-1", "" or 2**63 match no user.
+    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
+        return None
+    user_id = int(subject)
+    if user_id > MAX_INT:
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
 def issue_tokens(user: User) -> dict[str, Any]:
     """The login and refresh answer: a fresh access and refresh token pair."""
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return {
         "access_token": create_access_token(identity=user),
-        "refresh_token": create_refresh_token(identity=user),
+        "refresh_token": create_refresh_token(
+            identity=user, additional_claims={"pwd": password_fingerprint(user)}
+        ),
         "token_type": "bearer",
         "expires_in": int(expires.total_seconds()),
     }
@@ -88,20 +121,13 @@ def init_jwt(jwt: JWTManager) -> None:
 
     @jwt.user_lookup_loader
     def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
-        subject = payload["sub"]
-        # Only a decimal id the column can hold: "abc", "-1", "" or 2**63 match no user.
-        if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
-            return None
-        user_id = int(subject)
-        if user_id > MAX_INT:
-            return None
-        user = db.session.get(User, user_id)
-        return user if user is not None and user.is_active else None
+        return user_by_subject(payload["sub"])
 
     @jwt.token_verification_loader
     def has_every_claim(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
         # PyJWT checks `exp` only when present; a token without one would never expire.
-        return all(claim in payload for claim in REQUIRED_CLAIMS)
+        has_claims = all(claim in payload for claim in REQUIRED_CLAIMS)
+        return has_claims and payload.get("type") in SESSION_TOKEN_TYPES
 
     @jwt.unauthorized_loader
     def missing_token(reason: str) -> Response:
@@ -117,7 +143,7 @@ def init_jwt(jwt: JWTManager) -> None:
 
     @jwt.token_verification_failed_loader
     def incomplete_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
-        return unauthorized("Token is missing a required claim")
+        return unauthorized("Token is missing a required claim or is of the wrong type")
 
     @jwt.user_lookup_error_loader
     def unknown_user(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:

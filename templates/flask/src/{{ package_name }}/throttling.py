@@ -1,8 +1,10 @@
-"""Failed-login throttling, shared by all workers through the login_failures table.
+"""Throttles shared by all workers through the database.
 
-Per (email, client IP): the 11th failure within 15 minutes and later attempts get 429;
-per email from all IPs: the same after 100 failures within an hour. While throttled even
-a correct password gets 429; successful logins do not count.
+Failed logins (login_failures): per (email, client IP), the 11th failure within 15 minutes
+and later attempts get 429; per email from all IPs, the same after 100 failures within an
+hour. While throttled even a correct password gets 429; successful logins do not count.
+
+Password-reset mails (password_reset_requests): at most 5 per address per hour.
 """
 
 import ipaddress
@@ -12,12 +14,14 @@ from typing import Any
 from flask import current_app, request
 
 from .extensions import db
-from .models import LoginFailure, utcnow
+from .models import LoginFailure, PasswordResetRequest, utcnow
 
 PER_CLIENT = (10, timedelta(minutes=15))
 PER_EMAIL = (100, timedelta(hours=1))
 KEEP = timedelta(hours=1)
 TOO_MANY = "Too many failed login attempts"
+RESET_MAILS_PER_HOUR = 5
+RESET_WINDOW = timedelta(hours=1)
 
 
 def client_ip() -> str:
@@ -70,4 +74,25 @@ def record_failure(email: str, ip: str) -> None:
     now = utcnow()
     db.session.add(LoginFailure(email=email.lower(), client_ip=ip[:45], created_at=now))
     db.session.execute(db.delete(LoginFailure).where(LoginFailure.created_at < now - KEEP))
+    db.session.commit()
+
+
+def reset_mail_allowed(email: str) -> bool:
+    """Whether this (normalised) address may get another password-reset mail this hour."""
+    since = utcnow() - RESET_WINDOW
+    recent = db.session.scalar(
+        db.select(db.func.count())
+        .select_from(PasswordResetRequest)
+        .where(PasswordResetRequest.email == email, PasswordResetRequest.created_at > since)
+    )
+    return (recent or 0) < RESET_MAILS_PER_HOUR
+
+
+def record_reset_mail(email: str) -> None:
+    """Count a queued password-reset mail, and drop those older than the window."""
+    now = utcnow()
+    db.session.add(PasswordResetRequest(email=email, created_at=now))
+    db.session.execute(
+        db.delete(PasswordResetRequest).where(PasswordResetRequest.created_at < now - RESET_WINDOW)
+    )
     db.session.commit()
