@@ -219,7 +219,7 @@ def test_compose_runs_redis_and_the_worker_only_with_jobs_and_always_catches_mai
     assert services["mailpit"]["ports"] == ["8025:8025"]
     assert services["app"]["environment"]["SMTP_URL"] == "${SMTP_URL:-smtp://mailpit:1025}"
     if jobs:
-        assert services["worker"]["command"][0] in ("celery", "taskiq")
+        assert services["worker"]["command"][0] in ("celery", "python")
         assert services["worker"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
         assert "ports" not in services["worker"]
 
@@ -275,7 +275,7 @@ def test_kubernetes_manifests_validate_and_probe_health_and_ready(rendered, fram
     if jobs:
         worker = manifests["worker.yaml"]["spec"]["template"]["spec"]["containers"][0]
         assert worker["image"] == container_image(manifests)
-        assert worker["command"][0] in ("celery", "taskiq")
+        assert worker["command"][0] in ("celery", "python")
     assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
     container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
