@@ -216,7 +216,7 @@ def test_image_is_lean_non_root_and_serves_the_probes(running_image: RunningImag
 def test_image_runs_as_the_worker_that_sends_the_mail(running_image: RunningImage) -> None:
     """The same image, started with compose's worker command, sends the password-reset mail."""
     base = running_image.base_url
-    email = "image-user@example.test"
+    email = "image-user@example.com"
     password = "image-password-1"
     assert httpx.post(f"{base}/api/v1/auth/register", json={"email": email, "password": password}).status_code == 201
     assert httpx.post(f"{base}/api/v1/auth/password-reset", json={"email": email}).status_code == 202

@@ -95,7 +95,7 @@ def stack(request: pytest.FixtureRequest, installed: Callable[[str, bool], Path]
     project = installed(framework, jobs)
     with ExitStack() as servers:
         mail, smtp_url = servers.enter_context(smtp_sink())
-        env = {"SMTP_URL": smtp_url, "EMAIL_FROM": "service@example.test", "PASSWORD_RESET_URL": RESET_PAGE}
+        env = {"SMTP_URL": smtp_url, "EMAIL_FROM": "service@example.com", "PASSWORD_RESET_URL": RESET_PAGE}
         redis = None
         if jobs:
             redis = servers.enter_context(redis_server(tmp_path))
@@ -146,14 +146,14 @@ def confirm(base: str, token: str, password: str = NEW_PASSWORD) -> httpx.Respon
 
 def test_a_forgotten_password_is_reset_through_the_mailed_link(stack: Stack) -> None:
     """The whole flow; with jobs the worker starts only after the request, and the mail still comes."""
-    email = "forgetful@example.test"
+    email = "forgetful@example.com"
     tokens = register_and_login(stack.base, email)
 
     assert request_reset(stack.base, email).status_code == 202
-    assert request_reset(stack.base, "nobody@example.test").status_code == 202
+    assert request_reset(stack.base, "nobody@example.com").status_code == 202
     with worker(stack):
         (message,) = stack.mail.wait_for(email)
-        assert message["From"] == "service@example.test"
+        assert message["From"] == "service@example.com"
         token = token_in(message)
 
         assert confirm(stack.base, token).status_code == 204
@@ -164,13 +164,13 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(stack: Stack) -> 
         assert confirm(stack.base, token, "another-password-3").status_code == 400, "the token worked twice"
         assert login(stack.base, email, NEW_PASSWORD).status_code == 200
         time.sleep(1)  # the unknown address's job has long run by now: it sent nothing
-        assert stack.mail.to("nobody@example.test") == []
+        assert stack.mail.to("nobody@example.com") == []
 
 
 def test_mail_refused_by_the_smtp_server_is_retried_by_the_worker(stack: Stack) -> None:
     if stack.redis is None:
         pytest.skip("without background jobs a failed mail is logged, not retried (the project's suite checks it)")
-    email = "patient@example.test"
+    email = "patient@example.com"
     register_and_login(stack.base, email)
     stack.mail.refuse(2)
     with worker(stack):
@@ -185,7 +185,7 @@ def test_the_broker_down_answers_503_and_ready_says_so(stack: Stack) -> None:
         pytest.skip("no broker without background jobs")
     stack.redis.stop()
     started = time.monotonic()
-    answer = request_reset(stack.base, "someone@example.test")
+    answer = request_reset(stack.base, "someone@example.com")
     assert answer.status_code == 503, answer.text
     assert time.monotonic() - started < 5
     assert int(answer.headers["Retry-After"]) > 0
@@ -198,4 +198,4 @@ def test_the_broker_down_answers_503_and_ready_says_so(stack: Stack) -> None:
     stack.redis.start()
     ready = httpx.get(f"{stack.base}/ready", timeout=5)
     assert ready.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
-    assert request_reset(stack.base, "someone@example.test").status_code == 202
+    assert request_reset(stack.base, "someone@example.com").status_code == 202
