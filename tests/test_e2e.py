@@ -60,35 +60,42 @@ def make(project: Path, *args: str, timeout: int = 600, **env: str) -> subproces
 
 
 @contextmanager
-def serving(project: Path, **env: str) -> Iterator[str]:
-    """`make serve` on a free loopback port, stopped (with its workers) afterwards.
+def in_background(project: Path, *make_args: str, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """`make ARGS` running in its own process group, stopped (children included) afterwards.
 
-    The server writes to a file, not a pipe: nobody reads a pipe while the test runs, and a
-    server that logs every request would block once the pipe's buffer is full.
+    It writes to a log file, not a pipe: nobody reads a pipe while the test runs, and a server
+    that logs every request would block once the pipe's buffer is full.
     """
-    port = free_port()
-    log_path = project / f"serve-{port}.log"
+    log_path = project / f"{make_args[0]}-{time.monotonic_ns()}.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            ["make", "serve", f"PORT={port}", "HOST=127.0.0.1"],
+        process = subprocess.Popen(
+            ["make", *make_args],
             cwd=project,
             env=project_env(**env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    base = f"http://127.0.0.1:{port}"
     try:
+        yield process, log_path
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log_path.unlink()
+
+
+@contextmanager
+def serving(project: Path, **env: str) -> Iterator[str]:
+    """`make serve` on a free loopback port, answering."""
+    port = free_port()
+    with in_background(project, "serve", f"PORT={port}", "HOST=127.0.0.1", **env) as (server, log_path):
+        base = f"http://127.0.0.1:{port}"
         wait_until_answering(f"{base}/health", is_running=lambda: server.poll() is None, server_log=log_path.read_text)
         yield base
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log_path.unlink()
 
 
 def assert_serves_probes(base: str) -> None:

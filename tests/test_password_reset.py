@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +19,7 @@ import pytest
 
 from tests.conftest import require_tool
 from tests.servers import MailSink, RedisServer, redis_server, smtp_sink
-from tests.test_e2e import FRAMEWORKS, make, project_env, serving
+from tests.test_e2e import FRAMEWORKS, in_background, make, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -55,41 +53,37 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, bool],
 
 @contextmanager
 def working(project: Path, **env: str) -> Iterator[None]:
-    """`make worker`, stopped (with its child processes) afterwards; its log is shown on failure."""
-    log_path = project / f"worker-{time.monotonic_ns()}.log"
-    with open(log_path, "w") as log:
-        worker = subprocess.Popen(
-            ["make", "worker"], cwd=project, env=project_env(**env), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        time.sleep(0.5)
-        assert worker.poll() is None, f"the worker stopped:\n{log_path.read_text()}"
-        yield
-    except AssertionError as failure:
-        raise AssertionError(f"{failure}\n--- worker log ---\n{log_path.read_text()}") from None
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
+    """`make worker`, stopped afterwards; its log is shown on failure."""
+    with in_background(project, "worker", **env) as (worker, log_path):
         try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-        log_path.unlink()
+            time.sleep(0.5)
+            assert worker.poll() is None, f"the worker stopped:\n{log_path.read_text()}"
+            yield
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}\n--- worker log ---\n{log_path.read_text()}") from None
 
 
 @dataclass
 class Stack:
     """A served project, its mail sink and (with jobs) its Redis."""
 
+    project: Path
     base: str
     mail: MailSink
     redis: RedisServer | None
     env: dict[str, str]
 
 
-@pytest.fixture(params=[(framework, jobs) for framework in FRAMEWORKS for jobs in (False, True)],
-                ids=lambda case: f"{case[0]}-{'jobs' if case[1] else 'no-jobs'}")  # fmt: skip
+def case_id(case: tuple[str, bool]) -> str:
+    return f"{case[0]}-{'jobs' if case[1] else 'no-jobs'}"
+
+
+ALL_CASES = [(framework, jobs) for framework in FRAMEWORKS for jobs in (False, True)]
+# Retries and the broker exist only with background jobs.
+JOBS_CASES = [case for case in ALL_CASES if case[1]]
+
+
+@pytest.fixture(params=ALL_CASES, ids=case_id)
 def stack(request: pytest.FixtureRequest, installed: Callable[[str, bool], Path], tmp_path: Path) -> Iterator[Stack]:
     framework, jobs = request.param
     project = installed(framework, jobs)
@@ -101,15 +95,14 @@ def stack(request: pytest.FixtureRequest, installed: Callable[[str, bool], Path]
             redis = servers.enter_context(redis_server(tmp_path))
             env["REDIS_URL"] = redis.url
         base = servers.enter_context(serving(project, **env))
-        yield Stack(base, mail, redis, {**env, "project": str(project)})
+        yield Stack(project, base, mail, redis, env)
 
 
 def worker(stack: Stack) -> ExitStack:
     """The worker for a project with jobs; nothing for one without (mail leaves after the response)."""
     workers = ExitStack()
     if stack.redis is not None:
-        env = {key: value for key, value in stack.env.items() if key != "project"}
-        workers.enter_context(working(Path(stack.env["project"]), **env))
+        workers.enter_context(working(stack.project, **stack.env))
     return workers
 
 
@@ -167,9 +160,9 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(stack: Stack) -> 
         assert stack.mail.to("nobody@example.com") == []
 
 
+@pytest.mark.parametrize("stack", JOBS_CASES, ids=case_id, indirect=True)
 def test_mail_refused_by_the_smtp_server_is_retried_by_the_worker(stack: Stack) -> None:
-    if stack.redis is None:
-        pytest.skip("without background jobs a failed mail is logged, not retried (the project's suite checks it)")
+    """Without jobs a failed mail is logged, not retried: each project's own suite checks that."""
     email = "patient@example.com"
     register_and_login(stack.base, email)
     stack.mail.refuse(2)
@@ -180,9 +173,9 @@ def test_mail_refused_by_the_smtp_server_is_retried_by_the_worker(stack: Stack) 
     assert confirm(stack.base, token_in(message)).status_code == 204
 
 
+@pytest.mark.parametrize("stack", JOBS_CASES, ids=case_id, indirect=True)
 def test_the_broker_down_answers_503_and_ready_says_so(stack: Stack) -> None:
-    if stack.redis is None:
-        pytest.skip("no broker without background jobs")
+    assert stack.redis is not None
     stack.redis.stop()
     started = time.monotonic()
     answer = request_reset(stack.base, "someone@example.com")
