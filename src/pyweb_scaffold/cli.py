@@ -211,10 +211,11 @@ def new_command(
         template=template_src,
         vcs_ref=vcs_ref,
         git=git,
-        suggested=_known_questions(recommendation.project_defaults(), template_src),
+        # A team's fork is left to its own defaults.
+        suggested={} if template_src else recommendation.project_defaults(),
     )
-    generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
-    _print_next_steps(data["framework"], destination, path)
+    answers = generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
+    _print_next_steps(data["framework"], destination, path, worker=bool(answers.get("background_jobs")))
 
 
 def _check_new_options(data: dict[str, Any], framework: str | None, template: str | None, vcs_ref: str | None) -> None:
@@ -231,26 +232,13 @@ def _check_new_options(data: dict[str, Any], framework: str | None, template: st
         raise click.UsageError(f"unknown framework {chosen!r}; choose one of {', '.join(FRAMEWORKS)}")
 
 
-def _known_questions(suggested: dict[str, bool], template: str | None) -> dict[str, bool]:
-    """The suggested answers pyweb's template asks about (a team's fork is left to its own defaults)."""
-    if template is not None:
-        return {}
-    from pyweb_scaffold.template_source import template_questions
+def _print_next_steps(framework: str, destination: Path, path: Path, *, worker: bool) -> None:
+    from pyweb_scaffold.template_source import framework_names
 
-    return {key: value for key, value in suggested.items() if key in template_questions()}
-
-
-def _print_next_steps(framework: str, destination: Path, path: Path) -> None:
-    import yaml
-
-    from pyweb_scaffold.template_source import ANSWERS_FILE, framework_names
-
-    recorded = destination / ANSWERS_FILE  # a team's fork may name its answers file otherwise
-    answers = (yaml.safe_load(recorded.read_text()) or {}) if recorded.is_file() else {}
     click.echo(f"\nCreated a {framework_names()[framework]} project in {destination}\n")
     click.echo("Next steps:")
     steps = [f"cd {path}", "make install", "make migrate", "make test", "make dev"]
-    if answers.get("background_jobs"):
+    if worker:
         steps.append("make worker    (in another terminal, with Redis at REDIS_URL)")
     for step in steps:
         click.echo(f"  {step}")

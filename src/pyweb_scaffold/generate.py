@@ -101,8 +101,9 @@ def _initial_commit(project_dir: Path) -> None:
     )
 
 
-def create(project: NewProject, warn: Callable[[str], None]) -> None:
-    """Render the project into place. Leaves nothing behind on failure or interruption."""
+def create(project: NewProject, warn: Callable[[str], None]) -> dict[str, Any]:
+    """Render the project into place and return its answers. Leaves nothing behind on failure or
+    interruption."""
     destination = project.destination
     check_destination(destination)
     if project.defaults:
@@ -130,7 +131,7 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     staging = staging_parent / f".{destination.name}.pyweb-{secrets.token_hex(8)}"
     try:
         staging.mkdir(mode=0o700)
-        _render(src, ref, staging, project)
+        answers = _render(src, ref, staging, project)
         if portable_source:
             record_source(staging / ANSWERS_FILE, portable_source)
         if project.git and have_git:
@@ -143,16 +144,17 @@ def create(project: NewProject, warn: Callable[[str], None]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return answers
 
 
-def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> None:
+def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> dict[str, Any]:
     from copier import run_copy  # imported here: copier is slow to import
     from copier.errors import CopierError
     from jinja2 import TemplateError
     from plumbum import ProcessExecutionError
 
     try:
-        run_copy(
+        worker = run_copy(
             src,
             staging,
             data=project.data,
@@ -168,6 +170,7 @@ def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> No
         raise GenerationError(f"the template does not render: {one_line(error)}") from None
     except OSError as error:
         raise GenerationError(f"cannot write the project: {error}") from None
+    return dict(worker.answers.combined)
 
 
 def _move_contents(source: Path, destination: Path) -> None:
