@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jinja2
 import yaml
 from copier import run_copy
 
@@ -24,24 +25,38 @@ from pyweb_scaffold.template_source import copy_template
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LOCKS = REPO_ROOT / "templates" / "_shared" / "locks"
 # The questions whose answers change pyproject.toml's dependencies or requires-python.
-DEPENDENCY_QUESTIONS = ("framework", "database", "background_jobs", "python_version")
+DEPENDENCY_QUESTIONS = ("framework", "database", "background_jobs", "realtime", "metrics", "python_version")
 PLACEHOLDER = "pyweb-project"
+QUESTIONS = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+
+
+def render(expression: str, answers: dict[str, str | bool]) -> str:
+    return jinja2.Environment(autoescape=False).from_string(expression).render(answers).strip()
 
 
 def option_sets() -> list[dict[str, str | bool]]:
-    """Every combination of the dependency questions' choices in copier.yml."""
-    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    """Every combination of the dependency questions' choices in copier.yml that it can be asked.
+
+    A question whose `when` is false for the other answers keeps its default (realtime for Flask).
+    """
     choices = []
     for name in DEPENDENCY_QUESTIONS:
-        question = questions[name]
+        question = QUESTIONS[name]
         listed = question.get("choices", [False, True] if question["type"] == "bool" else None)
         choices.append(list(listed.values()) if isinstance(listed, dict) else listed)
-    return [dict(zip(DEPENDENCY_QUESTIONS, values, strict=True)) for values in itertools.product(*choices)]
+    combinations = [dict(zip(DEPENDENCY_QUESTIONS, values, strict=True)) for values in itertools.product(*choices)]
+    return [answers for answers in combinations if all(asked(name, answers) for name in DEPENDENCY_QUESTIONS)]
+
+
+def asked(name: str, answers: dict[str, str | bool]) -> bool:
+    """Whether `answers` can hold this answer: the question is asked, or it is left at its default."""
+    when = QUESTIONS[name].get("when")
+    return when is None or render(str(when), answers) == "True" or answers[name] == QUESTIONS[name]["default"]
 
 
 def lock_name(answers: dict[str, str | bool]) -> str:
-    jobs = "-jobs" if answers["background_jobs"] else ""
-    return f"{answers['framework']}-{answers['database']}{jobs}-py{answers['python_version']}.lock"
+    """copier.yml's computed `lock_name`, the file templates/_shared/project/uv.lock.jinja includes."""
+    return render(QUESTIONS["lock_name"]["default"], answers)
 
 
 def interpreter(version: str) -> str:

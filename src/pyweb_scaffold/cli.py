@@ -185,7 +185,8 @@ def new_command(
     Without --framework, the decision flowchart recommends one and you can accept it or
     pick another; then the project questions follow. The flowchart's answers (as asked, or
     as the same flags `pyweb recommend` takes) become the defaults of the project questions
-    they imply (--ai-serving: background_jobs). With --defaults nothing is asked.
+    they imply (--realtime: realtime, --full-stack: server_pages for Django, --ai-serving:
+    background_jobs). With --defaults nothing is asked.
     """
     from pyweb_scaffold import generate
 
@@ -203,6 +204,14 @@ def new_command(
         click.echo(recommendation.explain(_terminal_width()))
         chosen = _choose_framework(recommendation)
     data["framework"] = chosen or recommendation.framework
+    suggested: dict[str, bool] = {}
+    if not template_src:
+        suggested, not_offered = generate.asked_for(data, recommendation.project_defaults())
+        from pyweb_scaffold.template_source import framework_names
+
+        name = framework_names()[data["framework"]]
+        for question in not_offered:
+            click.echo(f"Warning: {name} projects have no {question} option; your answer cannot carry over", err=True)
 
     project = generate.NewProject(
         destination=destination,
@@ -212,7 +221,7 @@ def new_command(
         vcs_ref=vcs_ref,
         git=git,
         # A team's fork is left to its own defaults.
-        suggested={} if template_src else recommendation.project_defaults(),
+        suggested=suggested,
     )
     answers = generate.create(project, warn=lambda message: click.echo(f"Warning: {message}", err=True))
     _print_next_steps(data["framework"], destination, path, worker=bool(answers.get("background_jobs")))

@@ -175,6 +175,8 @@ RUNNER_UP: Mapping[int | str | None, tuple[str, str]] = {
 
 # The project questions (copier.yml) a follow-up's yes answers by default, still shown and changeable.
 PROJECT_DEFAULTS: Mapping[str, str] = {
+    "full_stack": "server_pages",
+    "realtime": "realtime",
     "ai_serving": "background_jobs",
 }
 

@@ -78,6 +78,28 @@ def check_data(data: dict[str, Any]) -> None:
             raise GenerationError(f"{key}={value!r} is not a yes/no answer (use true or false)")
 
 
+def asked_for(data: dict[str, Any], questions: dict[str, bool]) -> tuple[dict[str, bool], list[str]]:
+    """Split `questions` into those copier.yml asks for the answers in `data`, and the others.
+
+    A question's `when` decides (realtime is not asked for Flask, server_pages only for Django).
+    """
+    import jinja2
+
+    specs = template_questions()
+    environment = jinja2.Environment(autoescape=False)
+    kept: dict[str, bool] = {}
+    dropped: list[str] = []
+    for key, value in questions.items():
+        when = specs[key].get("when", True)
+        if isinstance(when, str):
+            when = environment.from_string(when).render(data).strip().lower() == "true"
+        if when:
+            kept[key] = value
+        else:
+            dropped.append(key)
+    return kept, dropped
+
+
 def author_defaults() -> dict[str, str]:
     """Default the author questions to the user's git identity."""
     found = {"author_name": git.config("user.name"), "author_email": git.config("user.email")}
