@@ -67,8 +67,27 @@ def test_new_takes_the_flowchart_flags_and_carries_them_to_the_project_questions
 
 
 def test_new_follows_the_flags_to_the_recommended_framework(tmp_path: Path) -> None:
+    # "A full-stack internal tool": Django, with pages for people.
     assert pyweb("new", str(tmp_path / "intranet"), "--full-stack", "--defaults", "--no-git").exit_code == 0
-    assert yaml.safe_load((tmp_path / "intranet" / ".copier-answers.yml").read_text())["framework"] == "django"
+    answers = yaml.safe_load((tmp_path / "intranet" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["server_pages"]) == ("django", True)
+
+    # "A real-time chat API": FastAPI, with its item events.
+    assert pyweb("new", str(tmp_path / "chat"), "--realtime", "--defaults", "--no-git").exit_code == 0
+    answers = yaml.safe_load((tmp_path / "chat" / ".copier-answers.yml").read_text())
+    assert (answers["framework"], answers["realtime"]) == ("fastapi", True)
+
+
+def test_an_answer_the_chosen_framework_cannot_carry_is_named(tmp_path: Path) -> None:
+    result = pyweb("new", str(tmp_path / "chat"), "--realtime", "--framework", "flask", "--defaults", "--no-git")
+    assert result.exit_code == 0, result.output
+    assert "Warning: Flask projects have no realtime option; your answer cannot carry over" in result.output
+    assert "realtime" not in yaml.safe_load((tmp_path / "chat" / ".copier-answers.yml").read_text())
+
+    result = pyweb("new", str(tmp_path / "chat2"), "--framework", "flask", "--data", "realtime=true", "--defaults")
+    assert result.exit_code == 1
+    assert one_line_error(result).startswith("Error: Validation error for question 'realtime': realtime is offered")
+    assert not (tmp_path / "chat2").exists()
 
 
 def test_recommend_without_flags_uses_the_defaults() -> None:

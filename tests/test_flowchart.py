@@ -128,6 +128,9 @@ def test_the_runner_up_fits_the_need() -> None:
 
 def test_answers_imply_project_defaults() -> None:
     assert recommend({"ai_serving": True}).project_defaults() == {"background_jobs": True}
+    assert recommend({"realtime": True}).project_defaults() == {"realtime": True}
+    assert recommend({"full_stack": True}).project_defaults() == {"server_pages": True}
+    assert recommend({"admin_ui": True}).project_defaults() == {}
     assert recommend({"async_api": True}).project_defaults() == {}
     assert recommend({}).project_defaults() == {}
 

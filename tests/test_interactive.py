@@ -24,7 +24,7 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
     flowchart = [
         ("admin UI", "n"),
         ("high-concurrency async API", "y"),
-        ("Real-time events", "n"),
+        ("Real-time events", "y"),
         ("AI/ML inference serving, with long jobs", "y"),
         ("existing Flask codebase", "n"),
         ("greenfield", "y"),
@@ -49,6 +49,13 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
     # The AI/ML answer carried over: the jobs question defaults to yes, and can be answered no.
     child.expect(r"Add background jobs.*\(Y/n\)")
     child.send("n")
+    # So did the real-time answer, to Django's realtime question; the pages stay off.
+    child.expect(r"Push item changes to clients.*\(Y/n\)")
+    child.send("\r")
+    child.expect(r"Add pages for people.*\(y/N\)")
+    child.send("\r")
+    child.expect(r"Serve Prometheus metrics.*\(y/N\)")
+    child.send("\r")
     for question in ("Add a Dockerfile", "Add Kubernetes manifests", "CI provider"):
         child.expect_exact(question)
         child.send("\r")
@@ -64,3 +71,4 @@ def test_flowchart_then_questions_on_a_terminal(tmp_path: Path) -> None:
     assert answers["database"] == "postgresql"
     assert answers["kubernetes"] is False
     assert answers["background_jobs"] is False
+    assert (answers["realtime"], answers["server_pages"], answers["metrics"]) == (True, False, False)

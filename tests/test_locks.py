@@ -24,13 +24,15 @@ from tests.conftest import REPO_ROOT, python_for, require, require_tool
 from tests.releases import commit_all, git, template_copy
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from lock_templates import write_lock
+from lock_templates import DEPENDENCY_QUESTIONS, lock_name, option_sets, write_lock
 
 QUESTIONS = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
 FRAMEWORKS = list(QUESTIONS["framework"]["choices"].values())
 DATABASES = list(QUESTIONS["database"]["choices"].values())
 PYTHONS = QUESTIONS["python_version"]["choices"]
 DEPENDENCY_SETS = list(itertools.product(FRAMEWORKS, DATABASES, [False, True]))
+# Every answer set that changes dependencies (copier.yml's questions; realtime is not Flask's).
+LOCKED_SETS = option_sets()
 OFFLINE = ["unshare", "--map-root-user", "--net"]
 
 # Run by the interpreter of the environment under test (the image has no packaging, no uv):
@@ -94,23 +96,22 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_dependency_option_set_ships_exactly_one_lock() -> None:
-    expected = {f"{fw}-{db}{'-jobs' if jobs else ''}-py{py}.lock" for fw, db, jobs in DEPENDENCY_SETS for py in PYTHONS}
+    expected = {lock_name(answers) for answers in LOCKED_SETS}
     shipped = {path.name for path in (REPO_ROOT / "templates" / "_shared" / "locks").glob("*.lock")}
     assert shipped == expected
+    assert len(expected) == len(LOCKED_SETS)  # one name per answer set
 
 
-@pytest.mark.parametrize("python_version", PYTHONS)
-@pytest.mark.parametrize(("framework", "database", "background_jobs"), DEPENDENCY_SETS)
+@pytest.mark.parametrize("answers", LOCKED_SETS, ids=lock_name)
 def test_the_shipped_lock_matches_the_rendered_pyproject(
-    template: Path, tmp_path: Path, framework: str, database: str, background_jobs: bool, python_version: str
+    template: Path, tmp_path: Path, answers: dict[str, str | bool]
 ) -> None:
     """`uv lock --check --offline` passes, and `uv lock` would write the very same file."""
+    assert set(answers) == set(DEPENDENCY_QUESTIONS)
     project = tmp_path / "svc"
-    data = {"framework": framework, "database": database, "background_jobs": background_jobs,
-            "python_version": python_version, "project_name": "My.Service"}  # fmt: skip
-    run_copy(str(template), project, data=data, defaults=True, quiet=True)
+    run_copy(str(template), project, data={**answers, "project_name": "My.Service"}, defaults=True, quiet=True)
     shipped = (project / "uv.lock").read_text()
-    interpreter = python_for(python_version)
+    interpreter = python_for(str(answers["python_version"]))
 
     check = uv(project, "lock", "--check", "--offline", "--python", interpreter)
     assert check.returncode == 0, check.stderr
