@@ -59,6 +59,10 @@ def test_the_project_passes_its_suite_and_lint(installed: Callable[[], Path]) ->
     make(project, "lint")
 
 
+def test_the_pages_suite_on_postgresql(installed: Callable[[], Path], postgres_database: Callable[[], str]) -> None:
+    make(installed(), "test", TEST_DATABASE_URL=postgres_database())
+
+
 def register(base: str) -> tuple[str, str, str]:
     """A new account through the API: (email, password, access token)."""
     email = f"person-{uuid.uuid4().hex[:8]}@example.com"
@@ -108,6 +112,7 @@ def test_the_pages_in_a_browser(installed: Callable[[], Path]) -> None:
                 page.goto(f"{base}/")
             assert stylesheet.value.status == 200
             assert stylesheet.value.headers["content-type"].startswith("text/css")
+            assert "immutable" in stylesheet.value.headers["cache-control"]
             # Applied, not only fetched: the body takes the stylesheet's background.
             expect(page.locator("body")).to_have_css("background-color", "rgb(246, 248, 250)")
             expect(page).to_have_url(f"{base}/accounts/login/?next=/items/")
