@@ -17,6 +17,8 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT, python_for, require_tool
+from tests.contract import SECRET_KEY, check_contract
+from tests.hostile import check_hostile
 from tests.test_e2e import CHROMIUM, CHROMIUM_FLAGS, PRODUCTION, make, project_env, serving, sqlite_url
 
 pytestmark = pytest.mark.e2e
@@ -61,6 +63,16 @@ def test_the_project_passes_its_suite_and_lint(installed: Callable[[], Path]) ->
 
 def test_the_pages_suite_on_postgresql(installed: Callable[[], Path], postgres_database: Callable[[], str]) -> None:
     make(installed(), "test", TEST_DATABASE_URL=postgres_database())
+
+
+def test_the_api_keeps_its_contract_and_survives_hostile_input(installed: Callable[[], Path]) -> None:
+    """The pages share the URLconf, the middleware and the session with the API: it is unchanged."""
+    project = installed()
+    env = {**PRODUCTION, "DATABASE_URL": sqlite_url(project / f"contract-{uuid.uuid4().hex[:6]}.db")}
+    make(project, "migrate", **env)
+    with serving(project, **env) as base:
+        check_contract(base, SECRET_KEY)
+        check_hostile(base, SECRET_KEY)
 
 
 def register(base: str) -> tuple[str, str, str]:
@@ -122,6 +134,10 @@ def test_the_pages_in_a_browser(installed: Callable[[], Path]) -> None:
             page.click("main button[type=submit]")
             expect(page).to_have_url(f"{base}/items/")
             expect(page.locator(".empty")).to_have_text("No items yet.")
+            missing = page.goto(f"{base}/items/999999/edit/")
+            assert missing is not None and missing.status == 404
+            expect(page.locator("main h1")).to_have_text("Not found")
+            page.click("text=Back to your items")
 
             page.click("text=New item")
             page.fill("#id_title", "Buy milk")
