@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from ..api.network import client_ip
 from ..items.models import Item
 from ..users import throttling
+from ..users.views import INVALID_CREDENTIALS
 
 THROTTLED = "Too many failed sign-in attempts. Try again in %(minutes)s min."
 
@@ -21,6 +22,11 @@ class SignInForm(AuthenticationForm):
 
     # Seconds until a throttled sign-in may be tried again (0: not throttled).
     retry_after = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The API's words: Django's default calls the email case-sensitive, which it is not here.
+        self.error_messages = {**self.error_messages, "invalid_login": INVALID_CREDENTIALS}
 
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
