@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import REPO_ROOT, free_port, get_json, python_for, require, require_tool, wait_until_answering
 from tests.contract import SECRET_KEY, check_contract
 from tests.hostile import check_hostile
+from tests.servers import redis_server
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +30,14 @@ CASES = {
     "fastapi-py313-sqlite": ("fastapi", "3.13", ["database=sqlite", "docker=false", "ci=none"]),
     "django-py312-sqlite": ("django", "3.12", ["database=sqlite", "ci=gitlab"]),
     "flask-py313": ("flask", "3.13", ["docker=false", "ci=gitlab"]),
+    # Every option a framework offers beyond the defaults (background jobs have tests of their own).
+    "fastapi-options": ("fastapi", "3.11", ["realtime=true", "metrics=true"]),
+    "django-options": ("django", "3.11", ["realtime=true", "server_pages=true", "metrics=true"]),
+    "flask-options": ("flask", "3.11", ["metrics=true"]),
 }
 POSTGRES_CASES = [case for case in CASES if "sqlite" not in case]
+# The cases whose projects need Redis (REDIS_URL) to be ready.
+REDIS_CASES = {case for case, (_, _, data) in CASES.items() if "realtime=true" in data}
 FRAMEWORKS = ["fastapi", "django", "flask"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -98,9 +105,21 @@ def serving(project: Path, **env: str) -> Iterator[str]:
         yield base
 
 
-def assert_serves_probes(base: str) -> None:
+def assert_serves_probes(base: str, *, broker: bool = False) -> None:
     assert get_json(f"{base}/health") == (200, {"status": "ok"})
-    assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": {"database": "ok"}})
+    checks = {"database": "ok", **({"broker": "ok"} if broker else {})}
+    assert get_json(f"{base}/ready") == (200, {"status": "ok", "checks": checks})
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Redis for the module's projects that need one."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server.url
+
+
+def redis_env(case: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    return {"REDIS_URL": request.getfixturevalue("redis_url")} if case in REDIS_CASES else {}
 
 
 @pytest.fixture(scope="module")
@@ -143,36 +162,44 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_on_sqlite(installed: Callable[[str], Path], case: str) -> None:
+def test_on_sqlite(installed: Callable[[str], Path], request: pytest.FixtureRequest, case: str) -> None:
     """The README's promise: make migrate, make coverage (the suite and its gate) and make lint
     pass, make serve answers."""
     project = installed(case)
     make(project, "migrate")
     make(project, "coverage")
     make(project, "lint")
-    with serving(project) as base:
-        assert_serves_probes(base)
+    with serving(project, **redis_env(case, request)) as base:
+        assert_serves_probes(base, broker=case in REDIS_CASES)
 
 
 @pytest.mark.parametrize("case", POSTGRES_CASES)
-def test_on_postgresql(installed: Callable[[str], Path], postgres_database: Callable[[], str], case: str) -> None:
+def test_on_postgresql(
+    installed: Callable[[str], Path], postgres_database: Callable[[], str], request: pytest.FixtureRequest, case: str
+) -> None:
     """The same project against a real PostgreSQL server: its own suite, migrations, serving."""
     project = installed(case)
-    make(project, "test", TEST_DATABASE_URL=postgres_database())
+    redis = redis_env(case, request)
+    test_redis = {"TEST_REDIS_URL": redis["REDIS_URL"]} if redis else {}
+    make(project, "test", TEST_DATABASE_URL=postgres_database(), **test_redis)
     database_url = postgres_database()
     make(project, "migrate", DATABASE_URL=database_url)
-    with serving(project, DATABASE_URL=database_url) as base:
-        assert_serves_probes(base)
+    with serving(project, DATABASE_URL=database_url, **redis) as base:
+        assert_serves_probes(base, broker=bool(redis))
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-@pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_contract(
-    installed: Callable[[str], Path], request: pytest.FixtureRequest, framework: str, database: str
-) -> None:
-    """`make serve` answers every row of the shared contract, over real HTTP."""
-    project = installed(f"{framework}-defaults")
-    env = {"SECRET_KEY": SECRET_KEY}
+# Each framework's defaults on both databases, and with every option it offers on SQLite.
+CONTRACT_CASES = [
+    *[(f"{framework}-defaults", database) for framework in FRAMEWORKS for database in ("sqlite", "postgresql")],
+    *[(f"{framework}-options", "sqlite") for framework in FRAMEWORKS],
+]
+
+
+@pytest.mark.parametrize(("case", "database"), CONTRACT_CASES)
+def test_contract(installed: Callable[[str], Path], request: pytest.FixtureRequest, case: str, database: str) -> None:
+    """`make serve` answers every row of the shared contract, over real HTTP, with the options on too."""
+    project = installed(case)
+    env = {"SECRET_KEY": SECRET_KEY, **redis_env(case, request)}
     if database == "postgresql":
         env["DATABASE_URL"] = request.getfixturevalue("postgres_database")()
     make(project, "migrate", **env)

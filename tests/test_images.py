@@ -129,6 +129,13 @@ def wait_for(url: str, container: str) -> None:
     wait_until_answering(url, is_running=is_running, server_log=container_log)
 
 
+IMAGE_OPTIONS = {
+    "fastapi": ["background_jobs", "realtime", "metrics"],
+    "django": ["background_jobs", "realtime", "server_pages", "metrics"],
+    "flask": ["background_jobs", "metrics"],
+}
+
+
 @dataclass
 class RunningImage:
     framework: str
@@ -146,12 +153,13 @@ class RunningImage:
 def running_image(
     request: pytest.FixtureRequest, base_image: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningImage]:
-    """The generated project's image, with background jobs, built, migrated and serving in production
-    mode, with a real Redis and an SMTP sink on the host."""
+    """The generated project's image, with every option its framework offers, built, migrated and
+    serving in production mode, with a real Redis and an SMTP sink on the host."""
     framework: str = request.param
     workdir = tmp_path_factory.mktemp(f"image-{framework}")
+    options = [arg for option in IMAGE_OPTIONS[framework] for arg in ("--data", f"{option}=true")]
     subprocess.run(
-        [*PYWEB_NEW, "svc", "--framework", framework, "--defaults", "--no-git", "--data", "background_jobs=true"],
+        [*PYWEB_NEW, "svc", "--framework", framework, "--defaults", "--no-git", *options],
         cwd=workdir,
         check=True,
         capture_output=True,

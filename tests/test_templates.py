@@ -34,10 +34,16 @@ VARIANTS: dict[str, dict[str, object]] = {
     "sqlite-kubernetes": {"database": "sqlite", "kubernetes": True},
     "jobs-kubernetes": {"background_jobs": True, "kubernetes": True},
     "sqlite-jobs-gitlab": {"database": "sqlite", "background_jobs": True, "ci": "gitlab"},
+    "metrics-kubernetes": {"metrics": True, "kubernetes": True},
+    "realtime-kubernetes": {"realtime": True, "kubernetes": True},
+    "sqlite-realtime-jobs-gitlab": {"database": "sqlite", "realtime": True, "background_jobs": True, "ci": "gitlab"},
+    "server-pages": {"server_pages": True},
 }
+# The options copier.yml asks only for some frameworks.
+OFFERED = {"realtime": ("fastapi", "django"), "server_pages": ("django",)}
 DEFAULTS = {
     "database": "postgresql", "docker": True, "ci": "github", "python_version": "3.11", "kubernetes": False,
-    "background_jobs": False,
+    "background_jobs": False, "realtime": False, "server_pages": False, "metrics": False,
 }  # fmt: skip
 POSTGRES_DRIVERS = {"fastapi": "asyncpg", "django": "psycopg", "flask": "psycopg"}
 K8S_MANIFESTS = {"deployment.yaml", "service.yaml", "hpa.yaml", "migrate-job.yaml", "kustomization.yaml"}
@@ -53,8 +59,16 @@ def cases(keep: Callable[[dict[str, Any]], bool] = lambda answers: True) -> list
         pytest.param(framework, variant, id=f"{framework}-{variant}")
         for framework in FRAMEWORKS
         for variant in VARIANTS
-        if keep(answers_of(variant))
+        if keep(answers_of(variant)) and offered(framework, answers_of(variant))
     ]
+
+
+def offered(framework: str, answers: dict[str, Any]) -> bool:
+    return all(framework in frameworks for option, frameworks in OFFERED.items() if answers[option])
+
+
+def uses_redis(answers: dict[str, Any]) -> bool:
+    return bool(answers["background_jobs"] or answers["realtime"])
 
 
 @dataclass(frozen=True)
@@ -209,13 +223,16 @@ def test_compose_is_valid_and_runs_postgres_only_for_postgresql(rendered, framew
 
 
 @pytest.mark.parametrize(("framework", "variant"), cases(lambda answers: answers["docker"]))
-def test_compose_runs_redis_and_the_worker_only_with_jobs_and_always_catches_mail(
+def test_compose_runs_redis_and_the_worker_only_when_needed_and_always_catches_mail(
     rendered, framework: str, variant: str
 ) -> None:
     project = rendered(framework, variant)
     services = yaml.safe_load(project.read("compose.yaml"))["services"]
     jobs = project.answers["background_jobs"]
-    assert {"redis", "worker"} <= set(services) if jobs else not {"redis", "worker"} & set(services)
+    assert ("worker" in services) == jobs
+    assert ("redis" in services) == uses_redis(project.answers)
+    if uses_redis(project.answers):
+        assert services["app"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
     assert services["mailpit"]["ports"] == ["8025:8025"]
     assert services["app"]["environment"]["SMTP_URL"] == "${SMTP_URL:-smtp://mailpit:1025}"
     if jobs:
@@ -236,7 +253,7 @@ def test_ci_runs_on_the_chosen_provider_python_and_database(rendered, framework:
             text = ci_file.read_text()
             assert project.answers["python_version"] in text
             assert ("TEST_DATABASE_URL" in text) == (project.answers["database"] == "postgresql")
-            assert ("TEST_REDIS_URL" in text) == project.answers["background_jobs"]
+            assert ("TEST_REDIS_URL" in text) == uses_redis(project.answers)
             check_schema(schema, ci_file)
 
 
