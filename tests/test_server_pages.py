@@ -52,17 +52,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
 
 
 def test_the_project_passes_its_suite_and_lint(installed: Callable[[], Path]) -> None:
-    """The pages' tests included, within the coverage threshold."""
+    """The pages alone (test_e2e's django-options has them with realtime and metrics, on
+    PostgreSQL too): their tests included, within the coverage threshold."""
     project = installed()
     assert (project / "tests" / "test_pages.py").is_file()
     make(project, "migrate")
     result = make(project, "coverage")
     assert "test_pages.py" in result.stdout
     make(project, "lint")
-
-
-def test_the_pages_suite_on_postgresql(installed: Callable[[], Path], postgres_database: Callable[[], str]) -> None:
-    make(installed(), "test", TEST_DATABASE_URL=postgres_database())
 
 
 def test_the_api_keeps_its_contract_and_survives_hostile_input(installed: Callable[[], Path]) -> None:
