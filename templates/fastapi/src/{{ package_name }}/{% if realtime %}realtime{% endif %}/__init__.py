@@ -1,1 +1,1 @@
-"""Real-time events: each worker's open connections (`hub`) and what carries events to them (`relay`)."""
+"""Real-time events: each worker's connections (`hub`) and what brings events to them (`relay`)."""
