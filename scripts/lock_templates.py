@@ -72,8 +72,8 @@ def renderable_copy(source: Path, destination: Path) -> Path:
     """The template in `source`, without the uv.lock stubs: a lock is not rendered into its own project."""
     destination.mkdir(parents=True)
     copy_template(source, destination)
-    for stub in (destination / "templates").glob("*/uv.lock.jinja"):
-        stub.unlink()
+    for stub in (destination / "templates").glob("**/uv.lock.jinja"):
+        stub.write_text("")  # the shared files' template still includes it: an empty uv.lock
     return destination
 
 
@@ -93,6 +93,8 @@ def write_lock(source: Path, answers: dict[str, str | bool], scratch: Path, *, u
     shipped = source / "templates" / "_shared" / "locks" / lock_name(answers)
     if shipped.exists():  # start from the shipped pins, so that only what must move moves
         shutil.copy(shipped, project / "uv.lock")
+    else:
+        (project / "uv.lock").unlink(missing_ok=True)
     command = ["uv", "lock", "--quiet", "--python", interpreter(str(answers["python_version"]))]
     subprocess.run([*command, *(["--upgrade"] if upgrade else [])], cwd=project, check=True)
     text = (project / "uv.lock").read_text()
