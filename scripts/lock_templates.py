@@ -69,11 +69,9 @@ def interpreter(version: str) -> str:
 
 
 def renderable_copy(source: Path, destination: Path) -> Path:
-    """The template in `source`, without the uv.lock stubs: a lock is not rendered into its own project."""
+    """A scratch copy of the template in `source`, to render the projects to lock."""
     destination.mkdir(parents=True)
     copy_template(source, destination)
-    for stub in (destination / "templates").glob("**/uv.lock.jinja"):
-        stub.write_text("")  # the shared files' template still includes it: an empty uv.lock
     return destination
 
 
@@ -83,6 +81,8 @@ def write_lock(source: Path, answers: dict[str, str | bool], scratch: Path, *, u
     if not template.exists():
         renderable_copy(source, template)
     project = scratch / lock_name(answers).removesuffix(".lock")
+    # uv.lock.jinja includes the shipped lock: a new option set renders an empty one first.
+    (template / "templates" / "_shared" / "locks" / lock_name(answers)).touch()
     run_copy(
         str(template),
         project,
@@ -91,10 +91,13 @@ def write_lock(source: Path, answers: dict[str, str | bool], scratch: Path, *, u
         quiet=True,
     )
     shipped = source / "templates" / "_shared" / "locks" / lock_name(answers)
-    if shipped.exists():  # start from the shipped pins, so that only what must move moves
-        shutil.copy(shipped, project / "uv.lock")
-    else:
-        (project / "uv.lock").unlink(missing_ok=True)
+    # Start from the shipped pins, so that only what must move moves; a new option set from the
+    # pins of its framework, database and Python without options.
+    plain = {**answers, **{name: False for name in DEPENDENCY_QUESTIONS if isinstance(answers[name], bool)}}
+    for start in (shipped, shipped.with_name(lock_name(plain))):
+        if start.exists():
+            shutil.copy(start, project / "uv.lock")
+            break
     command = ["uv", "lock", "--quiet", "--python", interpreter(str(answers["python_version"]))]
     subprocess.run([*command, *(["--upgrade"] if upgrade else [])], cwd=project, check=True)
     text = (project / "uv.lock").read_text()

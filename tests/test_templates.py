@@ -297,6 +297,16 @@ def test_kubernetes_manifests_validate_and_probe_health_and_ready(rendered, fram
         assert worker["image"] == container_image(manifests)
         assert worker["command"][0] in ("celery", "python")
     assert manifests["deployment.yaml"]["metadata"]["name"] == "demo-service"
+    scaled_on = [
+        metric.get("pods", {}).get("metric", {}).get("name") for metric in manifests["hpa.yaml"]["spec"]["metrics"]
+    ]
+    annotations = manifests["deployment.yaml"]["spec"]["template"]["metadata"].get("annotations", {})
+    if project.answers["metrics"]:
+        assert "http_server_active_requests" in scaled_on  # next to the CPU target
+        assert annotations["prometheus.io/path"] == "/metrics"
+        assert "prometheus-adapter" in (k8s / "README.md").read_text()
+    else:
+        assert scaled_on == [None] and not annotations
     container = manifests["deployment.yaml"]["spec"]["template"]["spec"]["containers"][0]
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
