@@ -23,6 +23,8 @@ from pyweb_scaffold.resource_spec import Field, ResourceSpec
 from pyweb_scaffold.template_source import ANSWERS_FILE, bundled_template_root
 
 MARK_PREFIX = "# pyweb: "
+# The API document the project commits; `make openapi` rewrites it from the app.
+OPENAPI_DOCUMENT = "openapi.json"
 
 
 class AddResourceError(PywebError):
@@ -295,19 +297,24 @@ def add(root: Path, name: str, arguments: tuple[str, ...], dry_run: bool, echo: 
         echo(f"  create  a migration ({result.migration})")
         return
     originals = {path: (project.root / path).read_text() for path in result.changed_files}
+    document = project.root / OPENAPI_DOCUMENT
+    if document.is_file():  # projects made before the document was committed have none
+        originals[OPENAPI_DOCUMENT] = document.read_text()
     try:
         for path, content in {**result.new_files, **result.changed_files}.items():
             target = project.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content)
         made = make_migration(project, spec)
+        if document.is_file():
+            _run(project, ["make", "--no-print-directory", "openapi"], {}, "make openapi")
     except BaseException:
         _undo(project, result, originals)
         raise
     echo(f"Added the resource {spec.name.singular!r} at /api/v1/{spec.name.plural}:")
     for path in [*sorted(result.new_files), *made]:
         echo(f"  created  {path}")
-    for path in sorted(result.changed_files):
+    for path in sorted({*result.changed_files, *([OPENAPI_DOCUMENT] if document.is_file() else [])}):
         echo(f"  changed  {path}")
     echo("Next: `make migrate`, then `make test`.")
 
