@@ -1,7 +1,10 @@
 """`?limit=&offset=` pagination: limit 20 by default, capped at 100, bad values refused."""
 
+from typing import Any
+
 from rest_framework import pagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from .exceptions import QueryValidationError
 
@@ -16,6 +19,21 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def get_offset(self, request: Request) -> int:
         return self._query_int(request, self.offset_query_param, 0, minimum=0)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # `next` and `previous` are always there, null on the last and the first page; in
+        # OpenAPI 3.1 null is a type (DRF writes 3.0's `nullable`).
+        page = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            page["properties"][link] = {"type": ["string", "null"], "format": "uri"}
+        return {**page, "required": ["count", "next", "previous", "results"]}
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        minimums = {self.limit_query_param: 1, self.offset_query_param: 0}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = minimums[parameter["name"]]
+        return parameters
 
     @staticmethod
     def _query_int(request: Request, name: str, default: int, *, minimum: int) -> int:

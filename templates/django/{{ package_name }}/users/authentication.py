@@ -26,6 +26,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
 
 class JWTScheme(SimpleJWTScheme):
-    """The OpenAPI security scheme drf-spectacular gives simplejwt's class, for this one."""
+    """drf-spectacular's scheme for simplejwt, for this class and named as the contract has it."""
 
     target_class = JWTAuthentication
+    name = "bearerAuth"
