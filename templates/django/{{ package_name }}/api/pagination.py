@@ -8,6 +8,9 @@ from rest_framework.views import APIView
 
 from .exceptions import QueryValidationError
 
+# An offset past the 32-bit range is refused (422) rather than handed to the database.
+MAX_OFFSET = 2**31 - 1
+
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = 20
@@ -18,7 +21,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return min(limit, self.max_limit)
 
     def get_offset(self, request: Request) -> int:
-        return self._query_int(request, self.offset_query_param, 0, minimum=0)
+        return self._query_int(request, self.offset_query_param, 0, minimum=0, maximum=MAX_OFFSET)
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         # `next` and `previous` are always there, null on the last and the first page; in
@@ -33,10 +36,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = minimums[parameter["name"]]
+            if parameter["name"] == self.offset_query_param:
+                parameter["schema"]["maximum"] = MAX_OFFSET
         return parameters
 
     @staticmethod
-    def _query_int(request: Request, name: str, default: int, *, minimum: int) -> int:
+    def _query_int(
+        request: Request, name: str, default: int, *, minimum: int, maximum: int | None = None
+    ) -> int:
         """DRF falls back to the default on a bad value; the contract answers 422 instead."""
         raw = request.query_params.get(name)
         if raw is None:
@@ -48,5 +55,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if value < minimum:
             raise QueryValidationError(
                 {name: [f"Ensure this value is greater than or equal to {minimum}."]}
+            )
+        if maximum is not None and value > maximum:
+            raise QueryValidationError(
+                {name: [f"Ensure this value is less than or equal to {maximum}."]}
             )
         return value
