@@ -362,12 +362,20 @@ def fake_alembic(project: Path, script: str) -> None:
     alembic.chmod(0o755)
 
 
+def fake_python(project: Path) -> None:
+    """A stand-in for the project's Python, for `make openapi`: the document stays as it is."""
+    python = project / ".venv" / "bin" / "python"
+    python.write_text("#!/bin/sh\n")
+    python.chmod(0o755)
+
+
 WRITES_A_REVISION = 'if [ "$1" = revision ]; then echo \'"""add"""\' > migrations/versions/20990101_0000_add.py; fi'
 
 
 @pytest.mark.parametrize("project_copy", ["fastapi"], indirect=True)
 def test_the_same_command_twice_changes_nothing_and_other_fields_are_refused(project_copy: Path) -> None:
     fake_alembic(project_copy, WRITES_A_REVISION)
+    fake_python(project_copy)
     code, output = add(project_copy, *PROJECT)
     assert code == 0, output
     assert "migrations/versions/20990101_0000_add.py" in output
