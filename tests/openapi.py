@@ -97,6 +97,8 @@ def _schema(schema: Any) -> Any:
     result = {key: _schema(value) for key, value in kept.items() if key != "properties"}
     if "properties" in kept:  # a mapping of names (`title` may be one), each to a schema
         result["properties"] = {name: _schema(value) for name, value in sorted(kept["properties"].items())}
+    if "properties" in result:  # no `required` and `required: []` say the same
+        result.setdefault("required", [])
     for key in ("required", "enum"):
         if key in result:
             result[key] = sorted(result[key], key=str)
