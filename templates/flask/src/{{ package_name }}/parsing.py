@@ -46,13 +46,14 @@ def _error(description: str, schema: type[ma.Schema] = ErrorSchema) -> dict[str,
 BAD_BODY = _error("The body is not JSON, or cannot be read")
 TOO_LARGE_BODY = _error("The body is larger than MAX_REQUEST_BYTES")
 INVALID = _error("The request does not validate", ValidationErrorSchema)
-UNAVAILABLE = _error("The database is unavailable: retry after Retry-After seconds")
+UNAVAILABLE = _error("A service it needs is unavailable: retry after Retry-After seconds")
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint for the API: the parser above, and in the OpenAPI document the
-    errors every operation can answer besides its own (the 400, 413 and 422 of a body, the 422
-    of a query, the 503 of a database that does not answer)."""
+    """flask-smorest's Blueprint for the API: the parser above, and the errors every operation
+    can answer besides its own in the OpenAPI document (a body's 400, 413 and 422, a query's
+    422, and 503 when the database, or the broker, does not answer).
+    """
 
     ARGUMENTS_PARSER = JSONBodyParser()
 
