@@ -67,7 +67,7 @@ def walk(package: str, base_url: str) -> None:
     refresh = w.model("RefreshRequest", refresh_token=tokens.refresh_token)
     tokens = w.call("auth", "refresh", 200, "TokenPair", body=refresh)
     w.call("auth", "refresh", 401, "Error", body=w.model("RefreshRequest", refresh_token=tokens.access_token))
-    w.call("auth", "password_reset", 202, None, body=w.model("PasswordResetRequest", email=email))
+    w.call("auth", "password_reset", 202, "PasswordResetResponse202", body=w.model("PasswordResetRequest", email=email))
     w.call("auth", "password_reset_confirm", 400, "Error",
            body=w.model("PasswordResetConfirm", token="not-a-token", password="new password 1"))  # fmt: skip
 

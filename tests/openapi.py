@@ -24,7 +24,7 @@ def normalise(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "paths": {
             path: {
-                method: _operation(_resolved(operation, components), default_security)
+                method: _operation(_resolved(_with_path_parameters(operation, item), components), default_security)
                 for method, operation in sorted(item.items())
                 if method in METHODS
             }
@@ -36,6 +36,13 @@ def normalise(document: dict[str, Any]) -> dict[str, Any]:
             for name, scheme in sorted(components.get("securitySchemes", {}).items())
         },
     }
+
+
+def _with_path_parameters(operation: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """The operation with the parameters its path item declares for every operation (its own win)."""
+    own = {(parameter.get("name"), parameter.get("in")) for parameter in operation.get("parameters", [])}
+    shared = [p for p in item.get("parameters", []) if (p.get("name"), p.get("in")) not in own]
+    return {**operation, "parameters": [*shared, *operation.get("parameters", [])]} if shared else operation
 
 
 def _resolved(operation: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +104,8 @@ def _schema(schema: Any) -> Any:
     result = {key: _schema(value) for key, value in kept.items() if key != "properties"}
     if "properties" in kept:  # a mapping of names (`title` may be one), each to a schema
         result["properties"] = {name: _schema(value) for name, value in sorted(kept["properties"].items())}
+    if "properties" in result:  # no `required` and `required: []` say the same
+        result.setdefault("required", [])
     for key in ("required", "enum"):
         if key in result:
             result[key] = sorted(result[key], key=str)

@@ -128,7 +128,9 @@ def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": INTEGER}
-PAGE = [query("limit", {"type": "integer", "minimum": 1}), query("offset", {"type": "integer", "minimum": 0})]
+# An offset past the 32-bit range is a 422, not a database error.
+OFFSET = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+PAGE = [query("limit", {"type": "integer", "minimum": 1}), query("offset", OFFSET)]
 
 health = operation("health", "probes", {"200": {JSON: ref("Health")}}, public=True)
 del health["responses"]["503"]  # liveness never touches the database

@@ -1,6 +1,10 @@
+import json
 import re
+from pathlib import Path
 
 from flask.testing import FlaskClient
+
+COMMITTED = Path(__file__).resolve().parent.parent / "openapi.json"
 
 ENDPOINTS = {
     "/api/v1/auth/register": {"post"},
@@ -28,6 +32,23 @@ def test_openapi_documents_the_error_shape_and_bearer_auth(client: FlaskClient) 
     assert document["components"]["schemas"]["Error"]["required"] == ["detail"]
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert document["paths"]["/api/v1/users/me"]["get"]["security"] == [{"bearerAuth": []}]
+
+
+def test_the_committed_openapi_json_is_the_served_document(client: FlaskClient) -> None:
+    served = client.get("/openapi.json").get_json()
+
+    assert served == json.loads(COMMITTED.read_text()), (
+        "openapi.json differs from the API: run `make openapi` and commit it"
+    )
+
+
+def test_validation_errors_are_documented_field_by_field(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+
+    invalid = document["paths"]["/api/v1/items"]["post"]["responses"]["422"]
+    schema = invalid["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ValidationError"}
+    assert "default" not in document["paths"]["/health"]["get"]["responses"]
 
 
 def test_docs_page_loads_its_assets_from_the_app(client: FlaskClient) -> None:

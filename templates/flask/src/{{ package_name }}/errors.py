@@ -9,6 +9,8 @@ from flask import Flask, Response, current_app, jsonify
 from sqlalchemy.exc import OperationalError, TimeoutError
 from werkzeug.exceptions import HTTPException
 
+from .schemas import Schema
+
 logger = logging.getLogger(__name__)
 
 # Fixed messages of the contract, the same in every pyweb template.
@@ -21,15 +23,24 @@ RETRY_AFTER_SECONDS = 5
 LOCATIONS = {"json": "body", "query": "query", "querystring": "query"}
 
 
-class ErrorSchema(ma.Schema):
-    """What every error response carries (documents the handler below in OpenAPI)."""
+# What error responses carry, for the OpenAPI document (the handler below writes them).
+class ErrorSchema(Schema):
+    detail = ma.fields.String(required=True)
 
-    detail = ma.fields.Raw(
+
+class ValidationErrorDetailSchema(Schema):
+    loc = ma.fields.List(
+        ma.fields.Raw(metadata={"anyOf": [{"type": "string"}, {"type": "integer"}]}),
         required=True,
-        metadata={
-            "description": "A message, or for 422 a list of {loc: [...], msg: str}",
-        },
+        metadata={"description": "Where: body or query, then the field names and indexes"},
     )
+    msg = ma.fields.String(required=True)
+
+
+class ValidationErrorSchema(Schema):
+    """A 422: what is wrong with the request, one entry per problem."""
+
+    detail = ma.fields.List(ma.fields.Nested(ValidationErrorDetailSchema), required=True)
 
 
 def _flatten(messages: Any, loc: list[str | int]) -> Iterator[dict[str, Any]]:

@@ -10,8 +10,11 @@ from typing import Any
 
 import flask
 import flask_smorest
+import marshmallow as ma
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
+
+from .errors import ErrorSchema, ValidationErrorSchema
 
 
 class JSONBodyParser(FlaskParser):
@@ -34,7 +37,38 @@ class JSONBodyParser(FlaskParser):
             raise json.JSONDecodeError(message, "<body>", 0) from exc
 
 
+def _error(description: str, schema: type[ma.Schema] = ErrorSchema) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+# Written out in each operation rather than as flask-smorest's shared responses, whose names
+# (HTTPStatus member names) change with the Python version.
+BAD_BODY = _error("The body is not JSON, or cannot be read")
+TOO_LARGE_BODY = _error("The body is larger than MAX_REQUEST_BYTES")
+INVALID = _error("The request does not validate", ValidationErrorSchema)
+UNAVAILABLE = _error("A service it needs is unavailable: retry after Retry-After seconds")
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with the parser above."""
+    """flask-smorest's Blueprint for the API: the parser above, and the errors every operation
+    can answer besides its own in the OpenAPI document (a body's 400, 413 and 422, a query's
+    422, and 503 when the database, or the broker, does not answer).
+    """
 
     ARGUMENTS_PARSER = JSONBodyParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Runs after flask-smorest's own callbacks, which fill in each operation's document.
+        self._prepare_doc_cbks.append(self._prepare_error_doc)
+
+    @staticmethod
+    def _prepare_error_doc(doc: dict[str, Any], _doc_info: Any, **_: Any) -> dict[str, Any]:
+        responses = doc.setdefault("responses", {})
+        if 422 in responses:
+            responses[422] = INVALID
+        if "requestBody" in doc:
+            responses.setdefault(400, BAD_BODY)
+            responses.setdefault(413, TOO_LARGE_BODY)
+        responses.setdefault(503, UNAVAILABLE)
+        return doc

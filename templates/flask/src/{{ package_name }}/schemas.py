@@ -42,14 +42,18 @@ class Email(String, ma.fields.Email):
     pass
 
 
-class RegisterSchema(Schema):
+# Signed tokens are a few hundred characters; no valid one comes near this.
+TOKEN = validate.Length(max=4096)
+
+
+class RegisterRequestSchema(Schema):
     email = Email(required=True, validate=validate.Length(max=254))
     password = String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
     full_name = String(allow_none=True, validate=validate.Length(max=200))
 
 
-class LoginSchema(Schema):
-    email = String(required=True, validate=validate.Length(max=254))
+class LoginRequestSchema(Schema):
+    email = Email(required=True, validate=validate.Length(max=254))
     password = String(required=True, load_only=True, validate=validate.Length(max=128))
 
 
@@ -65,29 +69,30 @@ class PasswordResetRequestSchema(Schema):
 
 
 class PasswordResetConfirmSchema(Schema):
-    token = String(required=True, load_only=True)
+    token = String(required=True, load_only=True, validate=TOKEN)
     password = String(required=True, load_only=True, validate=validate.Length(min=8, max=128))
 
 
-class RefreshSchema(Schema):
-    refresh_token = String(required=True)
+class RefreshRequestSchema(Schema):
+    refresh_token = String(required=True, validate=TOKEN)
 
 
-class TokenSchema(Schema):
+class TokenPairSchema(Schema):
     access_token = ma.fields.String(required=True)
     refresh_token = ma.fields.String(required=True)
-    token_type = ma.fields.String(required=True, metadata={"example": "bearer"})
+    token_type = ma.fields.String(required=True, validate=validate.Equal("bearer"))
     expires_in = ma.fields.Integer(
         required=True, metadata={"description": "Seconds until the access token expires"}
     )
 
 
+# Answers always carry every field: `required` tells client generators so.
 class UserSchema(Schema):
-    id = ma.fields.Integer(dump_only=True)
-    email = ma.fields.String()
-    full_name = ma.fields.String(allow_none=True)
-    is_active = ma.fields.Boolean()
-    created_at = ma.fields.AwareDateTime(dump_only=True)
+    id = ma.fields.Integer(required=True)
+    email = ma.fields.String(required=True)
+    full_name = ma.fields.String(required=True, allow_none=True)
+    is_active = ma.fields.Boolean(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
 
 
 TITLE = validate.Length(min=1, max=200)
@@ -107,12 +112,12 @@ class ItemUpdateSchema(Schema):
 
 
 class ItemSchema(Schema):
-    id = ma.fields.Integer()
-    title = ma.fields.String()
-    description = ma.fields.String(allow_none=True)
-    owner_id = ma.fields.Integer()
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(required=True, allow_none=True)
+    owner_id = ma.fields.Integer(required=True)
+    created_at = ma.fields.AwareDateTime(required=True)
+    updated_at = ma.fields.AwareDateTime(required=True)
 
 
 MAX_LIMIT = 100

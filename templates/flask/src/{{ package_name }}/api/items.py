@@ -41,7 +41,7 @@ class ItemList(MethodView):
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200, ItemPageSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], operationId="list_items")
     def get(self, page: dict[str, int]) -> dict[str, Any]:
         """List your items, newest first"""
         limit, offset = page["limit"], page["offset"]
@@ -62,7 +62,7 @@ class ItemList(MethodView):
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], operationId="create_item")
     def post(self, data: dict[str, Any]) -> Item:
         """Create an item"""
         item = Item(**data, owner_id=current_user.id)
@@ -79,7 +79,7 @@ class ItemDetail(MethodView):
     @blp.response(200, ItemSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], operationId="read_item")
     def get(self, item_id: int) -> Item:
         """Read one of your items"""
         return _own_item(item_id)
@@ -88,7 +88,7 @@ class ItemDetail(MethodView):
     @blp.response(200, ItemSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], operationId="update_item")
     def patch(self, data: dict[str, Any], item_id: int) -> Item:
         """Change some fields of one of your items"""
         item = _own_item(item_id)
@@ -100,7 +100,7 @@ class ItemDetail(MethodView):
     @blp.response(204)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(404, response="NOT_FOUND")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @blp.doc(security=[{"bearerAuth": []}], operationId="delete_item")
     def delete(self, item_id: int) -> None:
         """Delete one of your items"""
         db.session.delete(_own_item(item_id))

@@ -12,7 +12,7 @@ blp = Blueprint("users", __name__, description="Users")
 @blp.get("/me")
 @blp.response(200, UserSchema)
 @blp.alt_response(401, response="UNAUTHORIZED")
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(operationId="read_me", security=[{"bearerAuth": []}])
 @jwt_required()
 def me() -> User:
     """The user the access token belongs to"""
