@@ -225,7 +225,8 @@ def test_an_update_that_changes_dependencies_leaves_uv_lock_whole_and_make_insta
     pyproject = old / "templates" / "flask" / "pyproject.toml.jinja"
     assert '"python-dotenv==1.2.4"' in pyproject.read_text()
     pyproject.write_text(pyproject.read_text().replace('"python-dotenv==1.2.4"', '"python-dotenv==1.2.3"'))
-    answers = {"framework": "flask", "database": "postgresql", "background_jobs": False, "python_version": "3.11"}
+    answers = {"framework": "flask", "database": "postgresql", "background_jobs": False, "realtime": False,
+               "metrics": False, "python_version": "3.11"}  # fmt: skip
     write_lock(old, answers, tmp_path / "locking")
     ensure_version("0.0.1", source=old, store=store)
     project = tmp_path / "svc"
