@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -105,6 +106,30 @@ def serving(project: Path, **env: str) -> Iterator[str]:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(f"{base}/health", is_running=lambda: server.poll() is None, server_log=log_path.read_text)
         yield base
+
+
+def installed_with(tmp_path_factory: pytest.TempPathFactory, *data: str) -> Callable[[str], Path]:
+    """Each framework on SQLite with the answers `data` (`realtime=true`, ...), generated,
+    installed and migrated at its first use, once per module."""
+    projects: dict[str, Path] = {}
+
+    def get(framework: str) -> Path:
+        if framework not in projects:
+            require_tool("make")
+            parent = tmp_path_factory.mktemp(f"{framework}-{'-'.join(data)}")
+            options = [arg for item in ["database=sqlite", *data] for arg in ("--data", item)]
+            subprocess.run(
+                [sys.executable, "-m", "pyweb_scaffold", "new", "demo", "--framework", framework, "--defaults",
+                 "--no-git", *options],
+                cwd=parent, check=True, capture_output=True,
+            )  # fmt: skip
+            project = parent / "demo"
+            make(project, "install")
+            make(project, "migrate")
+            projects[framework] = project
+        return projects[framework]
+
+    return get
 
 
 def assert_serves_probes(base: str, *, broker: bool = False) -> None:
@@ -289,6 +314,23 @@ def test_a_client_generated_from_one_framework_works_against_each(
     assert walk.returncode == 0, walk.stdout + walk.stderr
 
 
+def app_only_page(browser: Any, base: str, *, width: int, height: int) -> tuple[Any, list[str]]:
+    """A new page whose requests reach only the app at `base`; the list fills with any other URL
+    the page tried (and was refused), so a test can assert that it needs no internet."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    outside: list[str] = []
+
+    def only_this_app(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_app)
+    return page, outside
+
+
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_docs_page_in_a_browser(installed: Callable[[str], Path], framework: str) -> None:
     """Headless Chromium, with the outside network blocked, sees /docs render every operation."""
@@ -308,17 +350,7 @@ def test_docs_page_in_a_browser(installed: Callable[[str], Path], framework: str
     with serving(project, SECRET_KEY=SECRET_KEY) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            outside: list[str] = []
-
-            def only_this_app(route) -> None:
-                if route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", only_this_app)
+            page, outside = app_only_page(browser, base, width=1280, height=1600)
             page.goto(f"{base}/docs")
             page.wait_for_selector(".opblock", timeout=20_000)
             summaries = page.locator(".opblock-summary-path").all_inner_texts()

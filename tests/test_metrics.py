@@ -4,8 +4,6 @@ scrapes of /metrics that must count every request, whichever worker answered it.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,9 +11,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import require_tool
 from tests.contract import SECRET_KEY
-from tests.test_e2e import make, serving
+from tests.test_e2e import installed_with, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -31,24 +28,7 @@ Counts = dict[tuple[str, str, str], float]
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Each framework with `metrics`, on SQLite, generated, installed and migrated once."""
-    projects: dict[str, Path] = {}
-
-    def get(framework: str) -> Path:
-        if framework not in projects:
-            require_tool("make")
-            parent = tmp_path_factory.mktemp(f"{framework}-metrics")
-            subprocess.run(
-                [sys.executable, "-m", "pyweb_scaffold", "new", "demo", "--framework", framework, "--defaults",
-                 "--no-git", "--data", "database=sqlite", "--data", "metrics=true"],
-                cwd=parent, check=True, capture_output=True,
-            )  # fmt: skip
-            project = parent / "demo"
-            make(project, "install")
-            make(project, "migrate")
-            projects[framework] = project
-        return projects[framework]
-
-    return get
+    return installed_with(tmp_path_factory, "metrics=true")
 
 
 def scrape(base: str, token: str = TOKEN) -> Counts:

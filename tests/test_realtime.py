@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack, ExitStack, asynccontextmanager
@@ -18,9 +16,8 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import require_tool
 from tests.servers import redis_server
-from tests.test_e2e import make, serving
+from tests.test_e2e import installed_with, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -43,24 +40,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Each framework with `realtime`, on SQLite, generated, installed and migrated once."""
-    projects: dict[str, Path] = {}
-
-    def get(framework: str) -> Path:
-        if framework not in projects:
-            require_tool("make")
-            parent = tmp_path_factory.mktemp(f"{framework}-realtime")
-            subprocess.run(
-                [sys.executable, "-m", "pyweb_scaffold", "new", "demo", "--framework", framework, "--defaults",
-                 "--no-git", "--data", "database=sqlite", "--data", "realtime=true"],
-                cwd=parent, check=True, capture_output=True,
-            )  # fmt: skip
-            project = parent / "demo"
-            make(project, "install")
-            make(project, "migrate")
-            projects[framework] = project
-        return projects[framework]
-
-    return get
+    return installed_with(tmp_path_factory, "realtime=true")
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -19,7 +19,16 @@ import pytest
 from tests.conftest import REPO_ROOT, python_for, require_tool
 from tests.contract import SECRET_KEY, check_contract
 from tests.hostile import check_hostile
-from tests.test_e2e import CHROMIUM, CHROMIUM_FLAGS, PRODUCTION, make, project_env, serving, sqlite_url
+from tests.test_e2e import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    PRODUCTION,
+    app_only_page,
+    make,
+    project_env,
+    serving,
+    sqlite_url,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -106,17 +115,7 @@ def test_the_pages_in_a_browser(installed: Callable[[], Path]) -> None:
         email, password, token = register(base)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1024, "height": 900})
-            outside: list[str] = []
-
-            def only_this_app(route) -> None:
-                if route.request.url.startswith(base):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", only_this_app)
+            page, outside = app_only_page(browser, base, width=1024, height=900)
             with page.expect_response(re.compile(r"/static/pages/pages\.[0-9a-f]+\.css$")) as stylesheet:
                 page.goto(f"{base}/")
             assert stylesheet.value.status == 200
