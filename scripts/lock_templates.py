@@ -68,18 +68,12 @@ def interpreter(version: str) -> str:
     sys.exit(f"lock-templates: no Python {version} interpreter found on PATH or in pyenv")
 
 
-def renderable_copy(source: Path, destination: Path) -> Path:
-    """A scratch copy of the template in `source`, to render the projects to lock."""
-    destination.mkdir(parents=True)
-    copy_template(source, destination)
-    return destination
-
-
 def write_lock(source: Path, answers: dict[str, str | bool], scratch: Path, *, upgrade: bool = False) -> Path:
     """Lock `answers`' pyproject.toml as the template in `source` renders it, into its locks folder."""
-    template = scratch / "template"
+    template = scratch / "template"  # a scratch copy of the template, made once per run
     if not template.exists():
-        renderable_copy(source, template)
+        template.mkdir(parents=True)
+        copy_template(source, template)
     project = scratch / lock_name(answers).removesuffix(".lock")
     # uv.lock.jinja includes the shipped lock: a new option set renders an empty one first.
     (template / "templates" / "_shared" / "locks" / lock_name(answers)).touch()
