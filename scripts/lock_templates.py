@@ -20,6 +20,7 @@ import jinja2
 import yaml
 from copier import run_copy
 
+from pyweb_scaffold.generate import is_asked
 from pyweb_scaffold.template_source import copy_template
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +51,7 @@ def option_sets() -> list[dict[str, str | bool]]:
 
 def asked(name: str, answers: dict[str, str | bool]) -> bool:
     """Whether `answers` can hold this answer: the question is asked, or it is left at its default."""
-    when = QUESTIONS[name].get("when")
-    return when is None or render(str(when), answers) == "True" or answers[name] == QUESTIONS[name]["default"]
+    return is_asked(QUESTIONS[name], answers) or answers[name] == QUESTIONS[name]["default"]
 
 
 def lock_name(answers: dict[str, str | bool]) -> str:

@@ -297,16 +297,17 @@ def add(root: Path, name: str, arguments: tuple[str, ...], dry_run: bool, echo: 
         echo(f"  create  a migration ({result.migration})")
         return
     originals = {path: (project.root / path).read_text() for path in result.changed_files}
-    document = project.root / OPENAPI_DOCUMENT
-    if document.is_file():  # projects made before the document was committed have none
-        originals[OPENAPI_DOCUMENT] = document.read_text()
+    # Projects made before the document was committed have none.
+    has_document = (project.root / OPENAPI_DOCUMENT).is_file()
+    if has_document:
+        originals[OPENAPI_DOCUMENT] = (project.root / OPENAPI_DOCUMENT).read_text()
     try:
         for path, content in {**result.new_files, **result.changed_files}.items():
             target = project.root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content)
         made = make_migration(project, spec)
-        if document.is_file():
+        if has_document:
             _run(project, ["make", "--no-print-directory", "openapi"], {}, "make openapi")
     except BaseException:
         _undo(project, result, originals)
@@ -314,7 +315,7 @@ def add(root: Path, name: str, arguments: tuple[str, ...], dry_run: bool, echo: 
     echo(f"Added the resource {spec.name.singular!r} at /api/v1/{spec.name.plural}:")
     for path in [*sorted(result.new_files), *made]:
         echo(f"  created  {path}")
-    for path in sorted({*result.changed_files, *([OPENAPI_DOCUMENT] if document.is_file() else [])}):
+    for path in sorted(originals):
         echo(f"  changed  {path}")
     echo("Next: `make migrate`, then `make test`.")
 

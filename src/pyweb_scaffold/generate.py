@@ -78,26 +78,22 @@ def check_data(data: dict[str, Any]) -> None:
             raise GenerationError(f"{key}={value!r} is not a yes/no answer (use true or false)")
 
 
-def asked_for(data: dict[str, Any], questions: dict[str, bool]) -> tuple[dict[str, bool], list[str]]:
-    """Split `questions` into those copier.yml asks for the answers in `data`, and the others.
-
-    A question's `when` decides (realtime is not asked for Flask, server_pages only for Django).
-    """
+def is_asked(question: dict[str, Any], answers: dict[str, Any]) -> bool:
+    """Whether copier asks this question (a copier.yml entry) after `answers`: its `when` decides."""
     import jinja2
 
+    when = question.get("when", True)
+    if isinstance(when, str):
+        return jinja2.Environment(autoescape=False).from_string(when).render(answers).strip().lower() == "true"
+    return bool(when)
+
+
+def asked_for(data: dict[str, Any], questions: dict[str, bool]) -> tuple[dict[str, bool], list[str]]:
+    """Split `questions` into those copier.yml asks for the answers in `data`, and the others
+    (realtime is not asked for Flask, server_pages only for Django)."""
     specs = template_questions()
-    environment = jinja2.Environment(autoescape=False)
-    kept: dict[str, bool] = {}
-    dropped: list[str] = []
-    for key, value in questions.items():
-        when = specs[key].get("when", True)
-        if isinstance(when, str):
-            when = environment.from_string(when).render(data).strip().lower() == "true"
-        if when:
-            kept[key] = value
-        else:
-            dropped.append(key)
-    return kept, dropped
+    kept = {key: value for key, value in questions.items() if is_asked(specs[key], data)}
+    return kept, [key for key in questions if key not in kept]
 
 
 def author_defaults() -> dict[str, str]:
