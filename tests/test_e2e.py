@@ -314,6 +314,24 @@ def test_a_client_generated_from_one_framework_works_against_each(
     assert walk.returncode == 0, walk.stdout + walk.stderr
 
 
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_make_client_writes_a_package_that_walks_the_contract(
+    installed: Callable[[str], Path], all_serving: dict[str, str], framework: str
+) -> None:
+    """`make client` in a generated project: its package, in the project's own environment,
+    takes tests/client_walkthrough.py through the project's running service."""
+    project = installed(f"{framework}-defaults")
+    make(project, "client")
+    assert (project / "client" / "pyproject.toml").is_file()
+    walk = subprocess.run(
+        [str(project / ".venv" / "bin" / "python"), str(REPO_ROOT / "tests" / "client_walkthrough.py"), "demo_client",
+         all_serving[framework]],
+        cwd=project / "client", capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert walk.returncode == 0, walk.stdout + walk.stderr
+    make(project, "lint")  # the client is git-ignored, and so out of the project's lint
+
+
 def app_only_page(browser: Any, base: str, *, width: int, height: int) -> tuple[Any, list[str]]:
     """A new page whose requests reach only the app at `base`; the list fills with any other URL
     the page tried (and was refused), so a test can assert that it needs no internet."""
