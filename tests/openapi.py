@@ -95,9 +95,12 @@ def _content(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def _schema(schema: Any) -> Any:
-    """One spelling for each meaning: nullability as `nullable`, a lone `allOf` as its member."""
+    """One spelling for each meaning: nullability as `nullable`, a lone `allOf` as its member,
+    a whole number as an integer."""
     if isinstance(schema, list):
         return [_schema(entry) for entry in schema]
+    if isinstance(schema, float) and schema.is_integer():
+        return int(schema)  # one JSON number: FastAPI writes a body field's `le=` limit as 2147483647.0
     if not isinstance(schema, dict):
         return schema
     kept = {key: value for key, value in schema.items() if key not in ANNOTATIONS and not key.startswith("x-")}

@@ -38,6 +38,18 @@ TOKEN = string(maxLength=4096)
 TITLE = string(minLength=1, maxLength=200)
 DESCRIPTION = nullable(string(maxLength=10_000))
 
+
+def page(schema: str) -> dict[str, Any]:
+    """One page of a list of `schema`, as every list answers it."""
+    return obj(
+        ["count", "next", "previous", "results"],
+        count=INTEGER,
+        next=nullable(string(format="uri")),
+        previous=nullable(string(format="uri")),
+        results={"type": "array", "items": ref(schema)},
+    )
+
+
 SCHEMAS: dict[str, Any] = {
     "Health": obj(["status"], status={"type": "string", "enum": ["ok"]}),
     "Readiness": obj(
@@ -78,13 +90,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "ItemCreate": obj(["title"], title=TITLE, description=DESCRIPTION),
     "ItemUpdate": obj([], title=TITLE, description=DESCRIPTION),
-    "ItemPage": obj(
-        ["count", "next", "previous", "results"],
-        count=INTEGER,
-        next=nullable(string(format="uri")),
-        previous=nullable(string(format="uri")),
-        results={"type": "array", "items": ref("Item")},
-    ),
+    "ItemPage": page("Item"),
     "Error": obj(["detail"], detail=string()),
     "ValidationError": obj(["detail"], detail={"type": "array", "items": ref("ValidationErrorDetail")}),
     "ValidationErrorDetail": obj(
@@ -127,10 +133,33 @@ def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
-ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": INTEGER}
 # An offset past the 32-bit range is a 422, not a database error.
 OFFSET = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 PAGE = [query("limit", {"type": "integer", "minimum": 1}), query("offset", OFFSET)]
+
+
+def owned_rows(name: str, plural: str, schema: str) -> dict[str, Any]:
+    """The five operations on the caller's own rows of one kind: the items, and each resource
+    `pyweb add resource` makes, under its own names (`list_projects`, `ProjectPage`, ...)."""
+    key = [{"name": f"{name}_id", "in": "path", "required": True, "schema": INTEGER}]
+    found, missing = {"200": {JSON: ref(schema)}}, {"404": ERROR}
+    return {
+        f"/api/v1/{plural}": {
+            "get": operation(
+                f"list_{plural}",
+                plural,
+                {"200": {JSON: ref(f"{schema}Page")}, "422": {JSON: ref("ValidationError")}},
+                parameters=PAGE,
+            ),
+            "post": operation(f"create_{name}", plural, {"201": {JSON: ref(schema)}}, body=f"{schema}Create"),
+        },
+        f"/api/v1/{plural}/{{{name}_id}}": {
+            "get": operation(f"read_{name}", plural, found | missing, parameters=key),
+            "patch": operation(f"update_{name}", plural, found | missing, body=f"{schema}Update", parameters=key),
+            "delete": operation(f"delete_{name}", plural, {"204": {}} | missing, parameters=key),
+        },
+    }
+
 
 health = operation("health", "probes", {"200": {JSON: ref("Health")}}, public=True)
 del health["responses"]["503"]  # liveness never touches the database
@@ -170,24 +199,8 @@ PATHS: dict[str, Any] = {
         )
     },
     "/api/v1/users/me": {"get": operation("read_me", "users", {"200": {JSON: ref("User")}})},
-    "/api/v1/items": {
-        "get": operation(
-            "list_items",
-            "items",
-            {"200": {JSON: ref("ItemPage")}, "422": {JSON: ref("ValidationError")}},
-            parameters=PAGE,
-        ),
-        "post": operation("create_item", "items", {"201": {JSON: ref("Item")}}, body="ItemCreate"),
-    },
-    "/api/v1/items/{item_id}": {
-        "get": operation("read_item", "items", {"200": {JSON: ref("Item")}, "404": ERROR}, parameters=[ITEM_ID]),
-        "patch": operation(
-            "update_item", "items", {"200": {JSON: ref("Item")}, "404": ERROR}, body="ItemUpdate", parameters=[ITEM_ID]
-        ),
-        "delete": operation("delete_item", "items", {"204": {}, "404": ERROR}, parameters=[ITEM_ID]),
-    },
+    **owned_rows("item", "items", "Item"),
 }
-
 DOCUMENT: dict[str, Any] = {
     "paths": dict(sorted(PATHS.items())),
     "schemas": dict(sorted(SCHEMAS.items())),

@@ -18,6 +18,8 @@ from pyweb_scaffold.cli import main
 from pyweb_scaffold.resource_spec import ResourceSpecError
 from pyweb_scaffold.template_source import ensure_version
 from tests.conftest import python_for, require_tool
+from tests.openapi import difference, normalise
+from tests.openapi_contract import DATETIME, DOCUMENT, INTEGER, TITLE, nullable, obj, owned_rows, page, string
 from tests.releases import commit_all, git, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
@@ -221,6 +223,33 @@ def pyweb_add(project: Path, *args: str) -> str:
     return run(project, sys.executable, "-m", "pyweb_scaffold", "add", "resource", *args)
 
 
+BOOLEAN = {"type": "boolean"}
+DATE = string(format="date")
+INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
+OWN_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+STAMPS = {"id": INTEGER, "owner_id": INTEGER, "created_at": DATETIME, "updated_at": DATETIME}
+PROJECT_IN = {"name": TITLE, "budget": INT32, "due": nullable(DATE), "done": BOOLEAN}
+TASK_IN = {"title": TITLE, "notes": string(maxLength=10_000), "project_id": OWN_ID}
+# The contract's document with PROJECT's and TASK's operations and schemas, named as the items'.
+WITH_PROJECTS_AND_TASKS = {
+    **DOCUMENT,
+    "paths": dict(sorted({**DOCUMENT["paths"], **owned_rows("project", "projects", "Project"),
+                          **owned_rows("task", "tasks", "Task")}.items())),
+    "schemas": dict(sorted({
+        **DOCUMENT["schemas"],
+        "Project": obj([*PROJECT_IN, *STAMPS], **STAMPS, name=string(), budget=INTEGER, due=nullable(DATE),
+                       done=BOOLEAN),
+        "ProjectCreate": obj(["name", "budget", "done"], **PROJECT_IN),
+        "ProjectUpdate": obj([], **PROJECT_IN),
+        "ProjectPage": page("Project"),
+        "Task": obj([*TASK_IN, *STAMPS], **STAMPS, title=string(), notes=string(), project_id=INTEGER),
+        "TaskCreate": obj(list(TASK_IN), **TASK_IN),
+        "TaskUpdate": obj([], **TASK_IN),
+        "TaskPage": page("Task"),
+    }.items())),
+}  # fmt: skip
+
+
 def exercise_over_http(base: str) -> None:
     """The contract's rules for items, on the added projects and tasks."""
     with httpx.Client(base_url=base, timeout=10) as client:
@@ -262,14 +291,9 @@ def exercise_over_http(base: str) -> None:
         assert (deleted.status_code, deleted.content) == (204, b"")
         assert client.get(path, headers=ada).status_code == 404
 
-        document = client.get("/openapi.json").json()
-        operations = {
-            operation.get("operationId")
-            for path_item in document["paths"].values()
-            for method, operation in path_item.items()
-            if method in {"get", "post", "patch", "delete"}
-        }
-        assert {"list_projects", "create_project", "read_project", "update_project", "delete_project"} <= operations
+        served = normalise(client.get("/openapi.json").json())
+        diff = difference(WITH_PROJECTS_AND_TASKS, served, ("the contract's names", "served"))
+        assert not diff, f"the added resources' document breaks the contract's naming:\n{diff}"
 
 
 # A file `pyweb add resource` registers in, and the line it adds there for the tasks.
