@@ -175,7 +175,6 @@ def django_peer(workdir: Path, workers: int, database: Callable[[], str]) -> Pee
             "username_type": "email",
             "use_docker": "n",
             "rest_api": "DRF",
-            "use_drf": "y",
             "cloud_provider": "None",
             "mail_service": "Other SMTP",
             "use_whitenoise": "y",
