@@ -42,7 +42,6 @@ ENDPOINTS = {"health": "/health", "items": "/api/v1/items", "me": "/api/v1/users
 AUTHENTICATED = ("items", "me")
 # The generated project's tables, which its limit app reads.
 TABLES = {"fastapi": "users,items", "flask": "users,items", "django": "users_user,items_item"}
-GTHREADS = 128  # the generated Flask and Django projects' gunicorn.conf.py
 VARIANT_PACKAGES = ("gunicorn==27.0.1", "uvicorn[standard]==0.54.0", "uvicorn-worker==0.4.0")
 CORES = os.cpu_count() or 1
 
@@ -133,6 +132,15 @@ def bare_server(project: Project, workers: int) -> Server:
     return Server(project.framework, "bare", label, argv, BENCH / "bare", dict(os.environ), port)
 
 
+def gunicorn_workers(project: Project) -> tuple[str, int | None]:
+    """The worker class and threads that the project's gunicorn.conf.py sets (`make serve`'s)."""
+    conf = project.path / "gunicorn.conf.py"
+    settings = conf.read_text() if conf.is_file() else ""
+    worker_class = re.search(r'^worker_class = "(\w+)"', settings, re.M)
+    threads = re.search(r'"GUNICORN_THREADS", "(\d+)"', settings)
+    return (worker_class.group(1) if worker_class else "sync"), (int(threads.group(1)) if threads else None)
+
+
 def limit_server(project: Project, database_url: str, workers: int, secret: str) -> Server:
     """The practical limit: the same database work, JWT check and JSON, same driver and server."""
     port = free_port()
@@ -142,10 +150,11 @@ def limit_server(project: Project, database_url: str, workers: int, secret: str)
         label = f"asyncpg pool, uvicorn w={workers}"
     else:  # the worker settings of the project's gunicorn.conf.py
         argv = [f"{project.bin}/gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
-        argv += ["-k", "gthread", "--threads", str(GTHREADS), "--keep-alive", "5"]
+        worker_class, threads = gunicorn_workers(project)
+        argv += ["-k", worker_class, "--keep-alive", "5"] + (["--threads", str(threads)] if threads else [])
         argv.append("django_app:application" if project.framework == "django" else "flask_app:app")
         driver = "django.db.connection" if project.framework == "django" else "psycopg"
-        label = f"{driver}, gunicorn gthread w={workers}"
+        label = f"{driver}, gunicorn {worker_class} w={workers}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "DJANGO_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY=secret, LIMIT_TABLES=TABLES[project.framework])
     return Server(project.framework, "limit", label, argv, BENCH / "limit", env, port)
@@ -155,14 +164,9 @@ def generated_servers(project: Project, database_url: str, workers: int, variant
     """`make serve` (the template's server), and with variants the alternatives worth measuring."""
     many = 2 * CORES + 1  # gunicorn's documented rule of thumb
     pkg = project.package
-    conf_file = project.path / "gunicorn.conf.py"
-    conf = ["-c", "gunicorn.conf.py"] if conf_file.is_file() else []
-    # make serve's worker class and threads, as its gunicorn.conf.py sets them
-    settings = conf_file.read_text() if conf else ""
-    worker_class = re.search(r'^worker_class = "(\w+)"', settings, re.M)
-    threads = re.search(r'"GUNICORN_THREADS", "(\d+)"', settings)
-    own = worker_class.group(1) if worker_class else "sync"
-    own += f" threads={threads.group(1)}" if own == "gthread" and threads else ""
+    conf = ["-c", "gunicorn.conf.py"] if (project.path / "gunicorn.conf.py").is_file() else []
+    worker_class, threads = gunicorn_workers(project)
+    own = worker_class + (f" threads={threads}" if worker_class == "gthread" and threads else "")
     gthread = ["gunicorn", *conf, "-k", "gthread", "--threads", "4"]
     uvicorn_worker = ["gunicorn", *conf, "-k", "uvicorn_worker.UvicornWorker"]
     # (label, argv or None for `make serve`, worker count, is the template's default)
