@@ -27,17 +27,21 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import peers
 from projects import BENCH, FRAMEWORKS, Project, ensure_project, pip_install, run
 
 ITEMS = 20  # one full default page
-ENDPOINTS = {"health": "/health", "items": "/api/v1/items"}
+ENDPOINTS = {"health": "/health", "items": "/api/v1/items", "me": "/api/v1/users/me"}
+AUTHENTICATED = ("items", "me")
+# The generated project's tables, which its limit app reads.
+TABLES = {"fastapi": "users,items", "flask": "users,items", "django": "users_user,items_item"}
 VARIANT_PACKAGES = ("gunicorn==27.0.1", "uvicorn[standard]==0.54.0", "uvicorn-worker==0.4.0")
 CORES = os.cpu_count() or 1
 
@@ -45,7 +49,7 @@ CORES = os.cpu_count() or 1
 @dataclass
 class Server:
     framework: str
-    kind: str  # "bare" or "generated"
+    kind: str  # "bare", "generated", "limit" or "peer"
     label: str  # the server command, in words
     argv: list[str]
     cwd: Path
@@ -53,6 +57,11 @@ class Server:
     port: int
     default: bool = False  # the template's own server (the reference of --variants)
     endpoints: list[str] = field(default_factory=lambda: ["health"])
+    paths: dict[str, str] = field(default_factory=lambda: dict(ENDPOINTS))
+    ready_path: str = "/health"  # answers (any status below 500) once the server is up
+    token: str | None = None  # a peer's own credentials (generated and limit share the project's)
+    auth_scheme: str = "Bearer"
+    seeder: Callable[[int], str | None] | None = None  # a peer's own user and items: its token
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -60,13 +69,36 @@ class Server:
         return f"{self.framework} {self.kind}: {self.label}"
 
     def url(self, endpoint: str) -> str:
-        return f"http://127.0.0.1:{self.port}{ENDPOINTS[endpoint]}"
+        return f"http://127.0.0.1:{self.port}{self.paths[endpoint]}"
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def peer_servers(frameworks: list[str], args: argparse.Namespace, skipped: list[str]) -> list[Server]:
+    """The peers that could be obtained and set up (see peers.py); the others named in skipped."""
+    found = []
+    for spec in peers.prepare(frameworks, args.workdir / "peers", args.workers, args.db_prefix, skipped):
+        found.append(
+            Server(
+                spec.framework,
+                "peer",
+                spec.label,
+                spec.argv,
+                spec.cwd,
+                spec.env,
+                spec.port,
+                endpoints=[],
+                paths=spec.paths,
+                ready_path=spec.ready_path,
+                auth_scheme=spec.auth_scheme,
+                seeder=spec.seed,
+            )
+        )
+    return found
 
 
 def production_env(project: Project, database_url: str, workers: int, port: int, secret: str) -> dict[str, str]:
@@ -100,11 +132,41 @@ def bare_server(project: Project, workers: int) -> Server:
     return Server(project.framework, "bare", label, argv, BENCH / "bare", dict(os.environ), port)
 
 
-def generated_servers(project: Project, database_url: str, workers: int, variants: bool) -> list[Server]:
+def gunicorn_workers(project: Project) -> tuple[str, int | None]:
+    """The worker class and threads that the project's gunicorn.conf.py sets (`make serve`'s)."""
+    conf = project.path / "gunicorn.conf.py"
+    settings = conf.read_text() if conf.is_file() else ""
+    worker_class = re.search(r'^worker_class = "(\w+)"', settings, re.M)
+    threads = re.search(r'"GUNICORN_THREADS", "(\d+)"', settings)
+    return (worker_class.group(1) if worker_class else "sync"), (int(threads.group(1)) if threads else None)
+
+
+def limit_server(project: Project, database_url: str, workers: int, secret: str) -> Server:
+    """The practical limit: the same database work, JWT check and JSON, same driver and server."""
+    port = free_port()
+    if project.framework == "fastapi":  # the server options of the project's __main__.py
+        argv = [f"{project.bin}/uvicorn", "fastapi_app:app", "--port", str(port), "--workers", str(workers)]
+        argv += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--timeout-keep-alive", "5"]
+        label = f"asyncpg pool, uvicorn w={workers}"
+    else:  # the worker settings of the project's gunicorn.conf.py
+        argv = [f"{project.bin}/gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
+        worker_class, threads = gunicorn_workers(project)
+        argv += ["-k", worker_class, "--keep-alive", "5"] + (["--threads", str(threads)] if threads else [])
+        argv.append("django_app:application" if project.framework == "django" else "flask_app:app")
+        driver = "django.db.connection" if project.framework == "django" else "psycopg"
+        label = f"{driver}, gunicorn {worker_class} w={workers}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "DJANGO_", "FLASK_"))}
+    env.update(DATABASE_URL=database_url, SECRET_KEY=secret, LIMIT_TABLES=TABLES[project.framework])
+    return Server(project.framework, "limit", label, argv, BENCH / "limit", env, port)
+
+
+def generated_servers(project: Project, database_url: str, workers: int, variants: bool, secret: str) -> list[Server]:
     """`make serve` (the template's server), and with variants the alternatives worth measuring."""
     many = 2 * CORES + 1  # gunicorn's documented rule of thumb
     pkg = project.package
     conf = ["-c", "gunicorn.conf.py"] if (project.path / "gunicorn.conf.py").is_file() else []
+    worker_class, threads = gunicorn_workers(project)
+    own = worker_class + (f" threads={threads}" if worker_class == "gthread" and threads else "")
     gthread = ["gunicorn", *conf, "-k", "gthread", "--threads", "4"]
     uvicorn_worker = ["gunicorn", *conf, "-k", "uvicorn_worker.UvicornWorker"]
     # (label, argv or None for `make serve`, worker count, is the template's default)
@@ -112,16 +174,16 @@ def generated_servers(project: Project, database_url: str, workers: int, variant
     if project.framework == "django":
         uvicorn = ["uvicorn", f"{pkg}.asgi:application", "--host", "127.0.0.1", "--port", "{port}"]
         choices = [
-            (f"gunicorn sync w={workers} (make serve)", None, workers, True),
-            (f"gunicorn sync w={many}", None, many, False),
+            (f"gunicorn {own} w={workers} (make serve)", None, workers, True),
+            (f"gunicorn {own} w={many}", None, many, False),
             (f"gunicorn gthread w={workers} threads=4", [*gthread, f"{pkg}.wsgi"], workers, False),
             (f"gunicorn+uvicorn-worker w={workers} (ASGI)", [*uvicorn_worker, f"{pkg}.asgi"], workers, False),
             (f"uvicorn w={workers} (ASGI)", [*uvicorn, "--workers", str(workers)], workers, False),
         ]
     elif project.framework == "flask":
         choices = [
-            (f"gunicorn sync w={workers} (make serve)", None, workers, True),
-            (f"gunicorn sync w={many}", None, many, False),
+            (f"gunicorn {own} w={workers} (make serve)", None, workers, True),
+            (f"gunicorn {own} w={many}", None, many, False),
             (f"gunicorn gthread w={workers} threads=4", [*gthread, f"{pkg}:create_app()"], workers, False),
             (f"gunicorn gthread w={many} threads=4", [*gthread, f"{pkg}:create_app()"], many, False),
         ]
@@ -137,7 +199,6 @@ def generated_servers(project: Project, database_url: str, workers: int, variant
     if not variants:
         choices = choices[:1]
     servers = []
-    secret = secrets.token_hex(32)  # one key for all, so that one token serves every variant
     for label, argv, count, default in choices:
         port = free_port()
         command = ["make", "serve"] if argv is None else [a.replace("{port}", str(port)) for a in argv]
@@ -146,10 +207,24 @@ def generated_servers(project: Project, database_url: str, workers: int, variant
     return servers
 
 
-def prepare_database(project: Project, env: dict[str, str]) -> str:
+MIN_CONNECTIONS = 300
+
+
+def check_max_connections(base: str) -> None:
+    """Warn when PostgreSQL may refuse connections: gthread servers keep one per busy thread."""
+    result = subprocess.run(["psql", base, "-Atc", "SHOW max_connections"], capture_output=True, text=True, timeout=60)
+    if result.returncode == 0 and int(result.stdout.strip() or 0) < MIN_CONNECTIONS:
+        print(
+            f"warning: max_connections is {result.stdout.strip()} on TEST_POSTGRES_URL; with every server up at once"
+            f" the Django and Flask ones may be refused ('too many clients'): use a server with {MIN_CONNECTIONS}+",
+            file=sys.stderr,
+        )
+
+
+def prepare_database(project: Project, env: dict[str, str], prefix: str) -> str:
     """A fresh, migrated database for the project: a SQLite file, or one on TEST_POSTGRES_URL."""
     if base := os.environ.get("TEST_POSTGRES_URL"):
-        name = f"bench_{project.framework}"
+        name = f"{prefix}_{project.framework}"
         run(["psql", base, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], timeout=60)
         run(["psql", base, "-qc", f"CREATE DATABASE {name}"], timeout=60)
         url = base.rsplit("/", 1)[0] + f"/{name}"
@@ -192,9 +267,11 @@ def stop(server: Server) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def request(method: str, url: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
+def request(
+    method: str, url: str, body: Any = None, token: str | None = None, scheme: str = "Bearer"
+) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+    headers = {"Content-Type": "application/json"} | ({"Authorization": f"{scheme} {token}"} if token else {})
     req = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=10) as response:
@@ -213,12 +290,12 @@ def wait_ready(server: Server, deadline: float) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"{server.name} exited with {server.process.returncode}; see its log")
         try:
-            if request("GET", server.url("health"))[0] == 200:
+            if request("GET", f"http://127.0.0.1:{server.port}{server.ready_path}")[0] < 500:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"{server.name} did not answer /health in time")
+    raise RuntimeError(f"{server.name} did not answer {server.ready_path} in time")
 
 
 def seed(server: Server) -> str | None:
@@ -241,15 +318,35 @@ def seed(server: Server) -> str | None:
 
 def check(server: Server, token: str | None) -> None:
     """Keep only the endpoints that answer as the contract says, so wrk never measures errors."""
-    status, body = request("GET", server.url("health"))
-    if (status, body) != (200, {"status": "ok"}):
-        raise RuntimeError(f"{server.name}: /health answered {status} {body!r}")
-    if server.kind == "generated" and token:
-        status, body = request("GET", server.url("items"), token=token)
-        if status == 200 and isinstance(body, dict) and len(body.get("results", [])) == ITEMS:
-            server.endpoints = ["health", "items"]
-        else:
-            print(f"{server.name}: items answered {status}; measuring /health only", file=sys.stderr)
+    if server.kind != "peer":
+        status, body = request("GET", server.url("health"))
+        if (status, body) != (200, {"status": "ok"}):
+            raise RuntimeError(f"{server.name}: /health answered {status} {body!r}")
+    if server.kind == "bare" or not token:
+        return
+    status, body = request("GET", server.url("items"), token=token, scheme=server.auth_scheme)
+    results = body.get("results", body.get("data")) if isinstance(body, dict) else body
+    if status == 200 and isinstance(results, list) and len(results) == ITEMS:
+        server.endpoints.append("items")
+    elif "items" in server.paths:
+        print(f"{server.name}: items answered {status}; not measured", file=sys.stderr)
+    status, body = request("GET", server.url("me"), token=token, scheme=server.auth_scheme)
+    if status == 200 and isinstance(body, dict) and ("email" in body or server.kind == "peer"):
+        server.endpoints.append("me")
+    else:
+        print(f"{server.name}: users/me answered {status}; not measured", file=sys.stderr)
+
+
+def compare_bodies(limit: Server, generated: Server, token: str | None) -> None:
+    """Say where the limit app's JSON differs from the generated project's (it should not)."""
+    for endpoint in AUTHENTICATED:
+        if endpoint not in limit.endpoints or endpoint not in generated.endpoints:
+            continue
+        mine = request("GET", limit.url(endpoint), token=token)[1]
+        theirs = request("GET", generated.url(endpoint), token=token)[1]
+        if mine != theirs:
+            difference = f"{mine!r:.300} vs {theirs!r:.300}"
+            print(f"{limit.name} {ENDPOINTS[endpoint]}: body differs: {difference}", file=sys.stderr)
 
 
 WRK_LINE = {
@@ -258,13 +355,14 @@ WRK_LINE = {
 }
 
 
-def wrk(url: str, args: argparse.Namespace, duration: int, token: str | None) -> dict[str, float]:
-    header = ["-H", f"Authorization: Bearer {token}"] if token else []
+def wrk(url: str, args: argparse.Namespace, duration: int, token: str | None, scheme: str) -> dict[str, float]:
+    header = ["-H", f"Authorization: {scheme} {token}"] if token else []
     argv = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
     result = subprocess.run([*argv, *header, url], capture_output=True, text=True, timeout=duration + 30, check=True)
     out = result.stdout
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     figures = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
+    figures["requests"] = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     for key, pattern in WRK_LINE.items():
         match = pattern.search(out)
         figures[f"{key}_ms"] = float(match.group(1)) * scale[match.group(2)] if match else float("nan")
@@ -273,6 +371,28 @@ def wrk(url: str, args: argparse.Namespace, duration: int, token: str | None) ->
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     figures["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
     return figures
+
+
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """utime + stime of every process in the group, and cutime + cstime of the children they reaped.
+
+    A worker that exited (and was reaped by its master) is in its master's cutime/cstime.
+    """
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the ")" of the command: field 3 (state) is fields[0], so field n is fields[n - 3].
+        if int(fields[5 - 3]) == pgid:
+            ticks += sum(int(fields[n - 3]) for n in (14, 15, 16, 17))
+    return ticks / CLOCK_TICK
 
 
 def process_tree(root: int) -> dict[int, int]:
@@ -368,11 +488,27 @@ def reference_of(server: Server, servers: list[Server]) -> Server | None:
 Runs = dict[tuple[str, str], list[dict[str, float]]]
 
 
+def per_round(mine: list[dict[str, float]], theirs: list[dict[str, float]] | None, key: str) -> float | None:
+    """The median over the rounds of my figure over theirs, taken round by round."""
+    if not theirs:
+        return None
+    ratios = [a[key] / b[key] for a, b in zip(mine, theirs, strict=True) if b[key]]
+    return round(statistics.median(ratios), 3) if ratios else None
+
+
 def summarize(servers: list[Server], runs: Runs, mem: dict[str, Any]) -> list[dict[str, Any]]:
-    """Medians per server and endpoint, and the median per-round ratio to the reference server."""
+    """Medians per server and endpoint, and the medians of per-round ratios to the other servers.
+
+    ratio: req/s over the bare app's (with --variants, over the template's own server's);
+    a generated project's row also has req/s and CPU per request over the limit app's, and
+    req/s over the peer's.
+    """
     rows = []
     for server in servers:
         reference = reference_of(server, servers)
+        same = [s for s in servers if s.framework == server.framework]
+        limit = next((s for s in same if s.kind == "limit"), None)
+        peer = next((s for s in same if s.kind == "peer"), None)
         for endpoint in server.endpoints:
             mine = runs[(server.name, endpoint)]
             row: dict[str, Any] = {
@@ -381,42 +517,65 @@ def summarize(servers: list[Server], runs: Runs, mem: dict[str, Any]) -> list[di
                 "server": server.label,
                 "default": server.default,
                 "endpoint": ENDPOINTS[endpoint],
+                "path": server.paths[endpoint],
                 "rps": round(statistics.median(r["rps"] for r in mine), 1),
                 "p50_ms": round(statistics.median(r["p50_ms"] for r in mine), 2),
                 "p99_ms": round(statistics.median(r["p99_ms"] for r in mine), 2),
+                "cpu_us_per_request": round(statistics.median(r["cpu_us"] for r in mine), 1),
                 "errors": int(sum(r["socket_errors"] + r["non_2xx"] for r in mine)),
                 "rounds": [r["rps"] for r in mine],
+                "rounds_cpu_us": [r["cpu_us"] for r in mine],
                 **mem[server.name],
             }
-            theirs = runs.get((reference.name, endpoint)) if reference else None
-            if reference and theirs:
-                ratios = [a["rps"] / b["rps"] for a, b in zip(mine, theirs, strict=True) if b["rps"]]
-                row["ratio"] = round(statistics.median(ratios), 3)
-                row["ratio_to"] = reference.name
+            if reference and (ratio := per_round(mine, runs.get((reference.name, endpoint)), "rps")):
+                row["ratio"], row["ratio_to"] = ratio, reference.name
+            if server.kind == "generated":
+                for other, prefix in ((limit, "limit"), (peer, "peer")):
+                    theirs = runs.get((other.name, endpoint)) if other else None
+                    if other and theirs:
+                        row[f"rps_ratio_to_{prefix}"] = per_round(mine, theirs, "rps")
+                        row[f"cpu_ratio_to_{prefix}"] = per_round(mine, theirs, "cpu_us")
+                        row[f"{prefix}_server"] = other.name
             rows.append(row)
     return rows
 
 
 def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     load = meta["load"]
+
+    def ratio(row: dict[str, Any], key: str) -> str:
+        return f"{row[key]:.2f}" if row.get(key) is not None else "—"
+
     lines = [
         f"wrk -t{load['threads']} -c{load['connections']} -d{load['duration']}s, {load['rounds']} interleaved rounds"
         f" (medians), {load['workers']} workers unless named; {meta['machine']['cpu']}, {CORES} cores;"
         f" load average {meta['loadavg_before']} before, {meta['loadavg_after']} after",
         "",
-        "| framework | server | endpoint | req/s | p50 ms | p99 ms | RSS/worker MiB | RSS total MiB | ratio | errors |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| framework | server | endpoint | req/s | p50 ms | p99 ms | CPU µs/req | RSS/worker MiB | RSS total MiB"
+        " | ratio | req/s ÷ limit | CPU ÷ limit | req/s ÷ peer | CPU ÷ peer | errors |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         worker = statistics.mean(r["worker_rss_mib"]) if r["worker_rss_mib"] else float("nan")
-        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "—"
-        lines.append(
-            f"| {r['framework']} | {r['kind']}: {r['server']} | {r['endpoint']} | {r['rps']:.0f} | {r['p50_ms']:.1f}"
-            f" | {r['p99_ms']:.1f} | {worker:.0f} | {r['total_rss_mib']:.0f} | {ratio} | {r['errors']} |"
+        ratios = " | ".join(
+            ratio(r, key)
+            for key in ("ratio", "rps_ratio_to_limit", "cpu_ratio_to_limit", "rps_ratio_to_peer", "cpu_ratio_to_peer")
         )
-    lines.append("")
-    lines.append("ratio: req/s over the bare app's (with --variants, over the template's own server's);")
-    lines.append("the median of the per-round ratios.")
+        endpoint = r["endpoint"] if r["path"] == r["endpoint"] else f"{r['endpoint']} (`{r['path']}`)"
+        lines.append(
+            f"| {r['framework']} | {r['kind']}: {r['server']} | {endpoint} | {r['rps']:.0f} | {r['p50_ms']:.1f}"
+            f" | {r['p99_ms']:.1f} | {r['cpu_us_per_request']:.0f} | {worker:.0f} | {r['total_rss_mib']:.0f}"
+            f" | {ratios} | {r['errors']} |"
+        )
+    lines += [
+        "",
+        "CPU µs/req: user + system CPU of the server's whole process group during the run, over the requests"
+        " wrk counted. ratio: req/s over the bare app's (with --variants, over the template's own server's);"
+        " ÷ limit, ÷ peer: the generated project's req/s or CPU per request over the limit app's or the peer's."
+        " Every ratio is the median of the per-round ratios.",
+    ]
+    if meta.get("peers_skipped"):
+        lines += ["", *(f"Not measured: {reason}" for reason in meta["peers_skipped"])]
     return "\n".join(lines) + "\n"
 
 
@@ -435,6 +594,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pyweb-bench"), help="where projects are generated")
     parser.add_argument("--fresh", action="store_true", help="generate and install the projects anew")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="where the JSON and markdown go")
+    parser.add_argument("--db-prefix", default="bench", help="PostgreSQL database names: PREFIX_<framework>")
+    parser.add_argument("--no-peers", action="store_true", help="leave out the peer projects")
     args = parser.parse_args()
     if args.smoke:
         args.duration, args.warmup, args.rounds = 2, 1, 1
@@ -448,6 +609,8 @@ def main() -> None:
     if unknown := set(frameworks) - set(FRAMEWORKS):
         sys.exit(f"unknown frameworks: {', '.join(sorted(unknown))}")
     database = "postgresql" if os.environ.get("TEST_POSTGRES_URL") else "sqlite"
+    if database == "postgresql":
+        check_max_connections(os.environ["TEST_POSTGRES_URL"])
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     log_dir = args.workdir / "logs" / stamp
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -456,16 +619,23 @@ def main() -> None:
     servers: list[Server] = []
     tokens: dict[str, str | None] = {}
     package_versions = {}
+    peers_skipped: list[str] = []
+    secret = secrets.token_hex(32)  # one key for all, so that one token serves every variant and the limit
     for framework in frameworks:
         project = ensure_project(framework, args.workdir / database, database, args.fresh)
         if args.variants:
             pip_install(project, *VARIANT_PACKAGES)
         package_versions[framework] = versions(project)
-        url = prepare_database(project, production_env(project, "", args.workers, 0, secrets.token_hex(32)))
+        env = production_env(project, "", args.workers, 0, secret)
+        url = prepare_database(project, env, args.db_prefix)
         if not args.variants:
             servers.append(bare_server(project, args.workers))
-        generated = generated_servers(project, url, args.workers, args.variants)
+            if database == "postgresql":
+                servers.append(limit_server(project, url, args.workers, secret))
+        generated = generated_servers(project, url, args.workers, args.variants, secret)
         servers += [s for s in generated if s.default or not args.only or re.search(args.only, s.label)]
+    if not args.variants and not args.no_peers:
+        servers += peer_servers(frameworks, args, peers_skipped)
 
     loadavg_before = os.getloadavg()
     runs: Runs = {}
@@ -480,17 +650,31 @@ def main() -> None:
         for framework in frameworks:
             first = next(s for s in servers if s.framework == framework and s.kind == "generated")
             tokens[framework] = seed(first)
+        for server in [s for s in servers if s.kind == "peer"]:
+            assert server.seeder is not None
+            server.token = server.seeder(server.port)
         for server in servers:
-            check(server, tokens.get(server.framework))
+            check(server, server.token or tokens.get(server.framework))
+        for limit in [s for s in servers if s.kind == "limit"]:
+            generated = next(s for s in servers if s.framework == limit.framework and s.kind == "generated")
+            compare_bodies(limit, generated, tokens.get(limit.framework))
         for n, server in rounds_order(servers, args.rounds):
+            assert server.process is not None
             for endpoint in server.endpoints:
-                token = tokens[server.framework] if endpoint == "items" else None
+                token = (server.token or tokens[server.framework]) if endpoint in AUTHENTICATED else None
+                url = server.url(endpoint)
                 if args.warmup:
-                    wrk(server.url(endpoint), args, args.warmup, token)
-                figures = wrk(server.url(endpoint), args, args.duration, token)
+                    wrk(url, args, args.warmup, token, server.auth_scheme)
+                cpu_before = group_cpu_seconds(server.process.pid)
+                figures = wrk(url, args, args.duration, token, server.auth_scheme)
+                cpu = group_cpu_seconds(server.process.pid) - cpu_before
+                figures["cpu_us"] = cpu * 1e6 / figures["requests"] if figures["requests"] else float("nan")
                 runs.setdefault((server.name, endpoint), []).append(figures)
-                rps = figures["rps"]
-                print(f"round {n + 1}: {server.name} {ENDPOINTS[endpoint]}: {rps:.0f} req/s", file=sys.stderr)
+                print(
+                    f"round {n + 1}: {server.name} {ENDPOINTS[endpoint]}: {figures['rps']:.0f} req/s,"
+                    f" {figures['cpu_us']:.0f} µs CPU/req",
+                    file=sys.stderr,
+                )
         for server in servers:
             mem[server.name] = memory(server)
 
@@ -503,6 +687,7 @@ def main() -> None:
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "load": {k: getattr(args, k) for k in ("threads", "connections", "duration", "warmup", "rounds", "workers")},
         "commands": {s.name: shlex.join(s.argv) for s in servers},
+        "peers_skipped": peers_skipped,
     }
     rows = summarize(servers, runs, mem)
     name = f"serve-{'variants' if args.variants else 'bare'}-{stamp}"
