@@ -14,7 +14,7 @@ from copier import run_copy
 
 from pyweb_scaffold import __version__
 from pyweb_scaffold.cli import main
-from pyweb_scaffold.template_source import default_store, ensure_version, template_repository
+from pyweb_scaffold.template_source import default_store, ensure_version, record_source, template_repository
 from tests.releases import commit_all, git, publish, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
@@ -315,3 +315,13 @@ def test_pyweb_update_works_offline_from_the_versions_this_machine_installed(
     assert updated.exit_code == 0, updated.output
     assert recorded_commit(project) == "99.0.0"
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_src_path"] == repository.as_uri()
+
+
+def test_a_plain_folder_render_gets_its_tag_as_commit_where_copier_writes_it(tmp_path: Path) -> None:
+    # pyweb new renders a plain snapshot of the store's tag, for which copier records no _commit.
+    answers = tmp_path / ".copier-answers.yml"
+    answers.write_text("# Changes here will be overwritten\n_src_path: /store/.git/pyweb-snapshots/ab\nci: github\n")
+    record_source(answers, "https://example.com/pyweb.git", "1.2.3")
+    assert answers.read_text() == (
+        "# Changes here will be overwritten\n_commit: 1.2.3\n_src_path: https://example.com/pyweb.git\nci: github\n"
+    )
