@@ -186,7 +186,7 @@ def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> di
     from plumbum import ProcessExecutionError
 
     try:
-        with _copier_shortcuts():
+        with _compiling_once():
             worker = run_copy(
                 src,
                 staging,
@@ -207,17 +207,13 @@ def _render(src: str, ref: str | None, staging: Path, project: NewProject) -> di
 
 
 @contextmanager
-def _copier_shortcuts() -> Iterator[None]:
-    """Two costs of copier (9.x) that `pyweb new` does not need to pay; output stays the same.
+def _compiling_once() -> Iterator[None]:
+    """A cost of copier (9.x) that `pyweb new` need not pay; the output stays the same.
 
-    - After writing each file, copier runs `git config` (and, when core.fileMode is false,
-      `git ls-files`) in the destination, to fix the executable bit of files its git index
-      already tracks: one process per file, 0.1-0.2 s in all. pyweb renders into a folder it has
-      just made, where git tracks nothing, so every call ends without a change; it is skipped.
-    - copier compiles every path part of every file and folder, and its answers file's name once
-      per rendered file, as a new Jinja template (800 compiles, 200 different sources, 0.2-0.4 s).
-      Jinja's compiled code for one source in one environment is always the same, so each source
-      is compiled once per environment.
+    copier compiles every path part of every file and folder, and its answers file's name once
+    per rendered file, as a new Jinja template (800 compiles, 200 different sources, 0.2-0.4 s).
+    Jinja's compiled code for one source in one environment is always the same, so each source
+    is compiled once per environment. (Proposed to copier: docs/bench-cli.md.)
     """
     from unittest import mock
     from weakref import WeakKeyDictionary
@@ -247,10 +243,7 @@ def _copier_shortcuts() -> Iterator[None]:
             known[key] = compile_once(self, source, name, filename, raw, defer_init)
         return known[key]
 
-    with (
-        mock.patch("copier._main.Worker._sync_git_index_executable_bit", lambda *_: None),
-        mock.patch.object(jinja2.Environment, "compile", compile),
-    ):
+    with mock.patch.object(jinja2.Environment, "compile", compile):
         yield
 
 
