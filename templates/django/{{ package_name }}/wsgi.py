@@ -7,4 +7,11 @@ from .chunked_body import ChunkedBodyMiddleware
 from .settings import configure
 
 configure()
-application = ChunkedBodyMiddleware(get_wsgi_application(), settings.MAX_REQUEST_BYTES)
+# Before anything that imports models: this sets Django up.
+django_application = get_wsgi_application()
+
+from .health.probes import ProbesMiddleware  # noqa: E402
+
+application = ChunkedBodyMiddleware(
+    ProbesMiddleware(django_application), settings.MAX_REQUEST_BYTES
+)

@@ -50,12 +50,20 @@ class StrictTransportSecurityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        seconds = settings.SECURE_HSTS_SECONDS
-        if seconds and not response.has_header("Strict-Transport-Security"):
-            value = f"max-age={seconds}"
-            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-                value += "; includeSubDomains"
-            if settings.SECURE_HSTS_PRELOAD:
-                value += "; preload"
+        value = strict_transport_security()
+        if value and not response.has_header("Strict-Transport-Security"):
             response.headers["Strict-Transport-Security"] = value
         return response
+
+
+def strict_transport_security() -> str:
+    """The header's value as the settings give it (SecurityMiddleware's format); empty for none."""
+    seconds = settings.SECURE_HSTS_SECONDS
+    if not seconds:
+        return ""
+    value = f"max-age={seconds}"
+    if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        value += "; includeSubDomains"
+    if settings.SECURE_HSTS_PRELOAD:
+        value += "; preload"
+    return value

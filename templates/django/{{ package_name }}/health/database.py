@@ -2,14 +2,17 @@
 
 A frozen server (SIGSTOP, a hung host) still has its kernel acknowledge TCP, so neither
 TCP keepalives nor the server's statement_timeout ever fire, and psycopg would wait
-forever. A timer per statement shuts the connection's socket down after
-`DATABASE_STATEMENT_TIMEOUT` seconds instead: psycopg then raises OperationalError (the API
-answers 503), and Django drops the broken connection at the end of the request.
+forever. A watchdog thread per process shuts the connection's socket down once a statement
+has run `DATABASE_STATEMENT_TIMEOUT` seconds instead: psycopg then raises OperationalError (the
+API answers 503), and Django drops the broken connection at the end of the request. Starting a
+timer thread per statement instead cost about half of a listing's CPU time.
 PostgreSQL only: SQLite waits on no server (and has its own 5 s lock timeout).
 """
 
+import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+# How often the watchdog looks: a statement may run this much past its limit.
+WATCH_INTERVAL = 0.1
 
 _limit: ContextVar[float | None] = ContextVar("statement_limit", default=None)
 
@@ -31,18 +37,48 @@ def statement_limit(seconds: float) -> Iterator[None]:
         _limit.reset(token)
 
 
+class Watchdog:
+    """The statements running in this process, by thread, and the thread that ends late ones."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: dict[int, tuple[float, BaseDatabaseWrapper]] = {}
+        self.pid = 0  # the process whose thread watches: gunicorn forks workers
+
+    def watch(self, seconds: float, connection: BaseDatabaseWrapper) -> None:
+        with self.lock:
+            self.running[threading.get_ident()] = (time.monotonic() + seconds, connection)
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                threading.Thread(target=self.run, name="statement-watchdog", daemon=True).start()
+
+    def done(self) -> None:
+        with self.lock:
+            self.running.pop(threading.get_ident(), None)
+
+    def run(self) -> None:
+        while True:
+            time.sleep(WATCH_INTERVAL)
+            now = time.monotonic()
+            with self.lock:
+                late = [key for key, (deadline, _) in self.running.items() if deadline <= now]
+                connections = [self.running.pop(key)[1] for key in late]
+            for connection in connections:
+                _shut_down(connection)
+
+
+_watchdog = Watchdog()
+
+
 def time_limit(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     """An execute wrapper (the PostgreSQL backend installs it on every connection)."""
-    seconds = _limit.get() or settings.DATABASE_STATEMENT_TIMEOUT
-    timer = threading.Timer(seconds, _shut_down, (context["connection"],))
-    timer.daemon = True
-    timer.start()
+    _watchdog.watch(_limit.get() or settings.DATABASE_STATEMENT_TIMEOUT, context["connection"])
     try:
         return execute(sql, params, many, context)
     finally:
-        timer.cancel()
+        _watchdog.done()
 
 
 def _shut_down(connection: BaseDatabaseWrapper) -> None:

@@ -9,6 +9,7 @@ from flask_smorest import abort
 
 from ..extensions import db
 from ..models import Item
+from ..pagination import page_and_count
 from ..parsing import Blueprint
 from ..schemas import (
     MAX_INT,
@@ -46,12 +47,8 @@ class ItemList(MethodView):
         """List your items, newest first"""
         limit, offset = page["limit"], page["offset"]
         mine = db.select(Item).where(Item.owner_id == current_user.id)
-        count = db.session.execute(
-            db.select(db.func.count()).select_from(mine.subquery())
-        ).scalar_one()
-        results = db.session.scalars(
-            mine.order_by(Item.created_at.desc(), Item.id.desc()).limit(limit).offset(offset)
-        ).all()
+        newest_first = mine.order_by(Item.created_at.desc(), Item.id.desc())
+        results, count = page_and_count(newest_first, limit, offset)
         return {
             "count": count,
             "next": _page_url(limit, offset + limit) if offset + limit < count else None,
