@@ -119,17 +119,7 @@ def production_env(project: Project, database_url: str, workers: int, port: int,
     return env
 
 
-def bare_server(project: Project, workers: int) -> Server:
-    """The framework's few-line app under its usual server, in the generated project's .venv."""
-    port = free_port()
-    bind = ["-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
-    argv = {
-        "fastapi": [f"{project.bin}/uvicorn", "fastapi_app:app", "--port", str(port), "--workers", str(workers)],
-        "django": [f"{project.bin}/gunicorn", *bind, "django_app:application"],
-        "flask": [f"{project.bin}/gunicorn", *bind, "flask_app:app"],
-    }[project.framework]
-    label = f"{'uvicorn' if project.framework == 'fastapi' else 'gunicorn sync'} w={workers}"
-    return Server(project.framework, "bare", label, argv, BENCH / "bare", dict(os.environ), port)
+APPS = {"fastapi": "fastapi_app:app", "django": "django_app:application", "flask": "flask_app:app"}
 
 
 def gunicorn_workers(project: Project) -> tuple[str, int | None]:
@@ -141,23 +131,34 @@ def gunicorn_workers(project: Project) -> tuple[str, int | None]:
     return (worker_class.group(1) if worker_class else "sync"), (int(threads.group(1)) if threads else None)
 
 
+def like_the_project(project: Project, port: int, workers: int) -> tuple[list[str], str]:
+    """A bench app's server command with the worker settings `make serve` uses, and its label:
+    the project's __main__.py options for uvicorn, its gunicorn.conf.py's worker class and threads."""
+    if project.framework == "fastapi":
+        argv = [f"{project.bin}/uvicorn", APPS["fastapi"], "--port", str(port), "--workers", str(workers)]
+        argv += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--timeout-keep-alive", "5"]
+        return argv, f"uvicorn w={workers}"
+    argv = [f"{project.bin}/gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
+    worker_class, threads = gunicorn_workers(project)
+    argv += ["-k", worker_class, "--keep-alive", "5"] + (["--threads", str(threads)] if threads else [])
+    return [*argv, APPS[project.framework]], f"gunicorn {worker_class} w={workers}"
+
+
+def bare_server(project: Project, workers: int) -> Server:
+    """The framework's few-line app, under the project's server settings, in its .venv."""
+    port = free_port()
+    argv, label = like_the_project(project, port, workers)
+    return Server(project.framework, "bare", label, argv, BENCH / "bare", dict(os.environ), port)
+
+
 def limit_server(project: Project, database_url: str, workers: int, secret: str) -> Server:
     """The practical limit: the same database work, JWT check and JSON, same driver and server."""
     port = free_port()
-    if project.framework == "fastapi":  # the server options of the project's __main__.py
-        argv = [f"{project.bin}/uvicorn", "fastapi_app:app", "--port", str(port), "--workers", str(workers)]
-        argv += ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--timeout-keep-alive", "5"]
-        label = f"asyncpg pool, uvicorn w={workers}"
-    else:  # the worker settings of the project's gunicorn.conf.py
-        argv = [f"{project.bin}/gunicorn", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--no-control-socket"]
-        worker_class, threads = gunicorn_workers(project)
-        argv += ["-k", worker_class, "--keep-alive", "5"] + (["--threads", str(threads)] if threads else [])
-        argv.append("django_app:application" if project.framework == "django" else "flask_app:app")
-        driver = "django.db.connection" if project.framework == "django" else "psycopg"
-        label = f"{driver}, gunicorn {worker_class} w={workers}"
+    argv, server = like_the_project(project, port, workers)
+    driver = {"fastapi": "asyncpg pool", "django": "django.db.connection", "flask": "psycopg"}[project.framework]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "DJANGO_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY=secret, LIMIT_TABLES=TABLES[project.framework])
-    return Server(project.framework, "limit", label, argv, BENCH / "limit", env, port)
+    return Server(project.framework, "limit", f"{driver}, {server}", argv, BENCH / "limit", env, port)
 
 
 def generated_servers(project: Project, database_url: str, workers: int, variants: bool, secret: str) -> list[Server]:
