@@ -1,7 +1,8 @@
 """Process-wide logging: JSON lines in production, readable lines elsewhere.
 
 Uvicorn's own loggers (`uvicorn.error`, `uvicorn.access`) get the same handler, so that a
-production log stream is JSON from end to end.
+production log stream is JSON from end to end. Uvicorn writes its access log only when
+`uvicorn.access` has a handler: without `access_log` it has none.
 """
 
 import logging.config
@@ -9,7 +10,7 @@ import logging.config
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 
-def configure_logging(level: str, *, as_json: bool) -> None:
+def configure_logging(level: str, *, as_json: bool, access_log: bool = False) -> None:
     formatter = (
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -31,8 +32,9 @@ def configure_logging(level: str, *, as_json: bool) -> None:
             },
             "root": {"level": level, "handlers": ["console"]},
             "loggers": {
-                name: {"handlers": [], "propagate": True}
-                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+                "uvicorn": {"handlers": [], "propagate": True},
+                "uvicorn.error": {"handlers": [], "propagate": True},
+                "uvicorn.access": {"handlers": [], "propagate": access_log},
             },
         }
     )
