@@ -213,7 +213,7 @@ def _compiling_once() -> Iterator[None]:
     copier compiles every path part of every file and folder, and its answers file's name once
     per rendered file, as a new Jinja template (800 compiles, 200 different sources, 0.2-0.4 s).
     Jinja's compiled code for one source in one environment is always the same, so each source
-    is compiled once per environment. (Proposed to copier: docs/bench-cli.md.)
+    is compiled once per environment. (Proposed to copier: docs/benchmarks.md.)
     """
     from unittest import mock
     from weakref import WeakKeyDictionary
