@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from projects import run
 
@@ -85,10 +86,11 @@ def fresh_database(base: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + f"/{name}"
 
 
-def call(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, object]:
+def call(method: str, url: str, body: bytes | None, headers: dict[str, str], timeout: float = 30) -> tuple[int, Any]:
+    """One HTTP request: its status and its JSON body (or the first 200 characters of another)."""
     req = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=30) as response:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()

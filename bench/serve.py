@@ -25,8 +25,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -273,16 +271,7 @@ def request(
 ) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"} | ({"Authorization": f"{scheme} {token}"} if token else {})
-    req = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        return status, json.loads(raw or b"null")
-    except ValueError:
-        return status, raw[:200].decode(errors="replace")
+    return peers.call(method, url, data, headers, timeout=10)
 
 
 def wait_ready(server: Server, deadline: float) -> None:
