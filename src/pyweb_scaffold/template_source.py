@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -85,11 +85,12 @@ def _git(store: Path, *args: str) -> str:
 
 
 @contextmanager
-def _locked(store: Path) -> Iterator[None]:
+def _locked(store: Path) -> Iterator[IO[str]]:
+    """The store's lock, held exclusively; the open lock file, for a caller that shares it later."""
     store.parent.mkdir(parents=True, exist_ok=True)
     with open(store.parent / f".{store.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+        yield lock
 
 
 def copy_template(source: Path, destination: Path) -> None:
@@ -119,10 +120,10 @@ def _template_files(source: Path) -> list[Path]:
     return files
 
 
-def _fingerprint(source: Path, version: str, files: list[Path] | None = None) -> str:
+def _fingerprint(source: Path, version: str, files: list[Path]) -> str:
     """The version, and every template file's path, executable bit and content, hashed."""
     digest = hashlib.sha256(version.encode())
-    for path in _template_files(source) if files is None else files:
+    for path in files:
         digest.update(f"\0{path.relative_to(source)}\0{os.access(path, os.X_OK)}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -246,16 +247,7 @@ def _make_snapshot(store: Path, source: Path, fingerprint: str) -> Path:
     partial.mkdir(parents=True)
     umask = os.umask(0)
     os.umask(umask)
-    for item in TEMPLATE_ITEMS:
-        if (source / item).is_dir():
-            shutil.copytree(
-                source / item,
-                partial / item,
-                ignore=shutil.ignore_patterns("__pycache__"),
-                copy_function=shutil.copyfile,
-            )
-        else:
-            shutil.copyfile(source / item, partial / item)
+    copy_template(source, partial)
     for path in partial.rglob("*"):
         # git records a file as executable when its owner may run it.
         executable = path.is_dir() or bool((source / path.relative_to(partial)).stat().st_mode & stat.S_IXUSR)
@@ -276,16 +268,15 @@ def snapshot_of_version(version: str = __version__, store: Path | None = None) -
     """
     source = bundled_template_root()
     store = store or default_store()
-    store.parent.mkdir(parents=True, exist_ok=True)
-    with open(store.parent / f".{store.name}.lock", "w") as lock:
+    with _locked(store) as lock:
         while True:
-            fcntl.flock(lock, fcntl.LOCK_EX)
             tag, fingerprint = _ensure_tag(store, source, version)
             snapshot = _make_snapshot(store, source, fingerprint)
             # Not atomic: another process may replace the snapshot in between, then try again.
             fcntl.flock(lock, fcntl.LOCK_SH)
             if snapshot.is_dir():
                 break
+            fcntl.flock(lock, fcntl.LOCK_EX)
         yield snapshot, tag
 
 
