@@ -134,7 +134,8 @@ def query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 # An offset past the 32-bit range is a 422, not a database error.
-OFFSET = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+MAX_INT = 2**31 - 1  # the largest id, offset or integer field value: PostgreSQL's INTEGER
+OFFSET = {"type": "integer", "minimum": 0, "maximum": MAX_INT}
 PAGE = [query("limit", {"type": "integer", "minimum": 1}), query("offset", OFFSET)]
 
 

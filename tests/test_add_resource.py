@@ -19,7 +19,18 @@ from pyweb_scaffold.resource_spec import ResourceSpecError
 from pyweb_scaffold.template_source import ensure_version
 from tests.conftest import python_for, require_tool
 from tests.openapi import difference, normalise
-from tests.openapi_contract import DATETIME, DOCUMENT, INTEGER, TITLE, nullable, obj, owned_rows, page, string
+from tests.openapi_contract import (
+    DATETIME,
+    DOCUMENT,
+    INTEGER,
+    MAX_INT,
+    TITLE,
+    nullable,
+    obj,
+    owned_rows,
+    page,
+    string,
+)
 from tests.releases import commit_all, git, template_copy
 
 FRAMEWORKS = ["fastapi", "django", "flask"]
@@ -225,8 +236,8 @@ def pyweb_add(project: Path, *args: str) -> str:
 
 BOOLEAN = {"type": "boolean"}
 DATE = string(format="date")
-INT32 = {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
-OWN_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+INT32 = {"type": "integer", "minimum": -MAX_INT - 1, "maximum": MAX_INT}
+OWN_ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 STAMPS = {"id": INTEGER, "owner_id": INTEGER, "created_at": DATETIME, "updated_at": DATETIME}
 PROJECT_IN = {"name": TITLE, "budget": INT32, "due": nullable(DATE), "done": BOOLEAN}
 TASK_IN = {"title": TITLE, "notes": string(maxLength=10_000), "project_id": OWN_ID}
