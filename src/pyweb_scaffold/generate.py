@@ -215,7 +215,6 @@ def _compiling_once() -> Iterator[None]:
     Jinja's compiled code for one source in one environment is always the same, so each source
     is compiled once per environment. (Proposed to copier: docs/benchmarks.md.)
     """
-    from unittest import mock
     from weakref import WeakKeyDictionary
 
     import jinja2
@@ -243,8 +242,11 @@ def _compiling_once() -> Iterator[None]:
             known[key] = compile_once(self, source, name, filename, raw, defer_init)
         return known[key]
 
-    with mock.patch.object(jinja2.Environment, "compile", compile):
+    jinja2.Environment.compile = compile
+    try:
         yield
+    finally:
+        jinja2.Environment.compile = compile_once
 
 
 def _move_contents(source: Path, destination: Path) -> None:
