@@ -40,26 +40,35 @@ def security_headers(hsts_seconds: int = 0) -> dict[str, str]:
     return headers
 
 
-class AllowedHostsMiddleware:
-    """400 for a Host not in ALLOWED_HOSTS (`*` allows any, `.example.com` its subdomains)."""
+class AllowedHosts:
+    """ALLOWED_HOSTS: `*` allows any Host, `.example.com` its subdomains; an empty list, any."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str]) -> None:
-        self.app = app
-        self.allowed_hosts = [host.lower() for host in allowed_hosts]
-        self.allow_any = "*" in self.allowed_hosts
+    def __init__(self, hosts: Iterable[str]) -> None:
+        self.hosts = [host.lower() for host in hosts]
+        self.allow_any = not self.hosts or "*" in self.hosts
 
-    def is_allowed(self, host: str) -> bool:
+    def allow(self, host: str) -> bool:
+        if self.allow_any:
+            return True
         name = host.lower().rsplit(":", 1)[0] if not host.endswith("]") else host.lower()
         return any(
             name == allowed or (allowed.startswith(".") and name.endswith(allowed))
-            for allowed in self.allowed_hosts
+            for allowed in self.hosts
         )
 
+
+class AllowedHostsMiddleware:
+    """400 for a Host not in ALLOWED_HOSTS."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str]) -> None:
+        self.app = app
+        self.allowed_hosts = AllowedHosts(allowed_hosts)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or self.allow_any:
+        if scope["type"] not in ("http", "websocket") or self.allowed_hosts.allow_any:
             await self.app(scope, receive, send)
             return
-        if not self.is_allowed(Headers(scope=scope).get("host", "")):
+        if not self.allowed_hosts.allow(Headers(scope=scope).get("host", "")):
             await send_json(send, 400, "Invalid host header")
             return
         await self.app(scope, receive, send)
