@@ -1,5 +1,7 @@
 """Protections for every request: Host validation, the body size limit, security headers."""
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, jsonify, request
@@ -8,7 +10,7 @@ from flask import Flask, Response, abort, current_app, jsonify, request
 BODY_READ_TIMEOUT_SECONDS = 10
 
 
-def _host_allowed(host: str, allowed: list[str]) -> bool:
+def host_allowed(host: str, allowed: list[str]) -> bool:
     if not allowed or "*" in allowed:
         return True
     try:
@@ -20,7 +22,7 @@ def _host_allowed(host: str, allowed: list[str]) -> bool:
 
 def check_request() -> Response | None:
     """Refuse a forged Host header, and a declared body too large to read."""
-    if not _host_allowed(request.environ.get("HTTP_HOST", ""), current_app.config["ALLOWED_HOSTS"]):
+    if not host_allowed(request.environ.get("HTTP_HOST", ""), current_app.config["ALLOWED_HOSTS"]):
         response = jsonify(detail="Invalid host header")
         response.status_code = 400
         return response
@@ -35,14 +37,22 @@ def check_request() -> Response | None:
     return None
 
 
-def add_security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    hsts_seconds = current_app.config["SECURE_HSTS_SECONDS"]
+def security_headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The headers every answer carries, in the order they are sent."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    hsts_seconds = config["SECURE_HSTS_SECONDS"]
     if hsts_seconds > 0:
-        headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}")
+        headers.append(("Strict-Transport-Security", f"max-age={hsts_seconds}"))
+    return headers
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in security_headers(current_app.config):
+        response.headers.setdefault(name, value)
     return response
 
 
